@@ -1,0 +1,23 @@
+"""Test setup: a TensorFlow backend for Keras, two logical CPU devices, quiet logs."""
+import os
+
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import tensorflow as tf  # noqa: E402
+
+# Two logical CPUs let the distribution tests build a 2-replica MirroredStrategy.
+# This must happen before TensorFlow initialises its devices, i.e. at collection time.
+_cpus = tf.config.list_physical_devices("CPU")
+tf.config.set_logical_device_configuration(
+    _cpus[0], [tf.config.LogicalDeviceConfiguration()] * 2)
+
+
+import functools  # noqa: E402
+
+
+@functools.cache
+def mirrored_strategy():
+    """One 2-replica MirroredStrategy per test session: several strategies in one process
+    reuse collective instance keys and abort each other's all-reduces."""
+    return tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])

@@ -1,0 +1,226 @@
+"""The engine and the foundation variants: losses, penalty, distribution, randomness."""
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import conftest
+from tfgan_variants import VARIANTS, layers, losses, penalties
+from tfgan_variants.models.base import GAN
+from tfgan_variants.networks import dcgan, mlp
+
+softplus = lambda t: np.log1p(np.exp(t))  # noqa: E731
+REAL = np.array([[2.0], [-1.0], [0.5]], np.float32)
+FAKE = np.array([[-3.0], [0.25], [1.5]], np.float32)
+
+
+# ------------------------------------------------------------------ losses vs SPEC.md
+def test_minimax_and_non_saturating_losses_match_their_formulas():
+    d = losses.minimax_discriminator_loss(REAL, FAKE)
+    expected = np.mean(-np.log(1 / (1 + np.exp(-REAL)))) + np.mean(-np.log(1 - 1 / (1 + np.exp(-FAKE))))
+    np.testing.assert_allclose(d, expected, rtol=1e-6)
+    # Saturating G loss: E log(1 - sigma(D(G(z)))), minimised by G.
+    np.testing.assert_allclose(losses.minimax_generator_loss(FAKE),
+                               np.mean(np.log(1 - 1 / (1 + np.exp(-FAKE)))), rtol=1e-6)
+    np.testing.assert_allclose(losses.non_saturating_generator_loss(FAKE),
+                               np.mean(softplus(-FAKE)), rtol=1e-6)
+    # Stable for extreme logits.
+    assert np.isfinite(losses.minimax_discriminator_loss(np.float32([[-80.0]]), np.float32([[80.0]])))
+    np.testing.assert_allclose(losses.non_saturating_generator_loss(np.float32([[-80.0]])), 80.0, rtol=1e-6)
+
+
+def test_wasserstein_and_hinge_losses_match_their_formulas():
+    np.testing.assert_allclose(losses.wasserstein_critic_loss(REAL, FAKE),
+                               FAKE.mean() - REAL.mean(), rtol=1e-6)
+    np.testing.assert_allclose(losses.wasserstein_generator_loss(FAKE), -FAKE.mean(), rtol=1e-6)
+    hinge = np.mean(np.maximum(0, 1 - REAL)) + np.mean(np.maximum(0, 1 + FAKE))
+    np.testing.assert_allclose(losses.hinge_discriminator_loss(REAL, FAKE), hinge, rtol=1e-6)
+
+
+@pytest.mark.parametrize("moments", [1, 3, 5])
+def test_sphere_losses_match_the_paper(moments):
+    rng = np.random.default_rng(0)
+    real, fake = rng.normal(size=(5, 16)), rng.normal(size=(5, 16)) * 3
+
+    def pole_distance(p):  # arccos of the last coordinate of P(p) (SPEC.md)
+        s = np.sum(p ** 2, -1)
+        return np.arccos((s - 1) / (s + 1))
+
+    def moment_sum(p):
+        return sum(np.mean(pole_distance(p) ** r) for r in range(1, moments + 1))
+
+    np.testing.assert_allclose(
+        losses.sphere_discriminator_loss(real.astype(np.float32), fake.astype(np.float32), moments),
+        -moment_sum(real) + moment_sum(fake), rtol=1e-5)
+    np.testing.assert_allclose(losses.sphere_generator_loss(fake.astype(np.float32), moments),
+                               -moment_sum(fake), rtol=1e-5)
+
+
+# ------------------------------------------------------------------ gradient penalty
+def test_gradient_penalty_matches_finite_differences():
+    keras.utils.set_random_seed(1)
+    critic = mlp.discriminator(data_dim=3, width=8, depth=2)
+    points = tf.constant(np.random.default_rng(1).normal(size=(4, 3)), tf.float32)
+    norms = penalties.input_gradient_norm(critic, points).numpy()
+    eps = 1e-2
+    for i in range(4):
+        grad = []
+        for j in range(3):
+            step = np.zeros((1, 3), np.float32)
+            step[0, j] = eps
+            x = points[i:i + 1].numpy().astype(np.float64)
+            up = critic(x + step, training=False).numpy()[0, 0]
+            down = critic(x - step, training=False).numpy()[0, 0]
+            grad.append((up - down) / (2 * eps))
+        np.testing.assert_allclose(norms[i], np.linalg.norm(grad), rtol=2e-3)
+    two = penalties.gradient_penalty(critic, points, "two_sided").numpy()
+    one = penalties.gradient_penalty(critic, points, "one_sided").numpy()
+    np.testing.assert_allclose(two, np.mean((norms - 1) ** 2), rtol=1e-5)
+    np.testing.assert_allclose(one, np.mean(np.maximum(norms - 1, 0) ** 2), rtol=1e-5)
+
+
+def test_interpolates_lie_on_the_segment():
+    a, b = tf.zeros((3, 2, 2, 1)), tf.ones((3, 2, 2, 1))
+    mixed = penalties.interpolate(a, b, tf.constant([0.0, 0.25, 1.0])).numpy()
+    np.testing.assert_allclose(mixed[:, 0, 0, 0], [0.0, 0.25, 1.0])
+
+
+# ------------------------------------------------------------------ the engine
+def _mlp_pair(variant, seed=0):
+    keras.utils.set_random_seed(seed)
+    out = 8 if variant == "sphere_gan" else 1
+    norm = "spectral" if variant == "sngan" else "none"
+    return mlp.generator(4, 2, width=16, depth=2), mlp.discriminator(2, out, 16, 2, norm)
+
+
+def _image_pair(seed=0):
+    keras.utils.set_random_seed(seed)
+    return (dcgan.generator(8, (28, 28, 1), width=4),
+            dcgan.discriminator((28, 28, 1), width=4, norm="batch"))
+
+
+def _build(variant, pair, strategy, weights=None, **hparams):
+    with strategy.scope():
+        generator, discriminator = pair
+        generator = keras.models.clone_model(generator)
+        discriminator = keras.models.clone_model(discriminator)
+        model = VARIANTS[variant](generator=generator, discriminator=discriminator,
+                                  latent_dim=generator.input_shape[-1], **hparams)
+        model.compile(keras.optimizers.SGD(0.1), keras.optimizers.SGD(0.1))
+    if weights is not None:
+        model.generator.set_weights(weights[0])
+        model.discriminator.set_weights(weights[1])
+    return model
+
+
+def _one_step(model, batch):
+    model.fit(tf.data.Dataset.from_tensors(batch).repeat(), steps_per_epoch=1, epochs=1,
+              verbose=0)
+    return model.generator.get_weights() + model.discriminator.get_weights()
+
+
+def _mirrored():
+    return conftest.mirrored_strategy()
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_one_replica_step_equals_two_replica_step(variant):
+    pair = _mlp_pair(variant)
+    weights = (pair[0].get_weights(), pair[1].get_weights())
+    n_critic = 2 if variant == "wgan_gp" else 1
+    batch = tf.constant(np.random.default_rng(0).normal(size=(8 * n_critic, 2)), tf.float32)
+    kwargs = {"n_critic": n_critic} if variant == "wgan_gp" else {}
+    single = _one_step(_build(variant, pair, tf.distribute.get_strategy(), weights, **kwargs),
+                       batch)
+    double = _one_step(_build(variant, pair, _mirrored(), weights, **kwargs), batch)
+    initial = weights[0] + weights[1]
+    for before, a, b in zip(initial, single, double):
+        np.testing.assert_allclose(a, b, atol=1e-5)
+    assert any(not np.allclose(a, w) for a, w in zip(single, initial)), "the step changed nothing"
+
+
+def test_one_replica_equals_two_replicas_with_batch_norm_networks():
+    """Synchronised BatchNorm in G and D makes the step independent of the replica count."""
+    pair = _image_pair()
+    weights = (pair[0].get_weights(), pair[1].get_weights())
+    batch = tf.random.stateless_uniform((8, 28, 28, 1), [1, 2], -1, 1)
+    single = _one_step(_build("ns_gan", pair, tf.distribute.get_strategy(), weights), batch)
+    double = _one_step(_build("ns_gan", pair, _mirrored(), weights), batch)
+    for a, b in zip(single, double):
+        np.testing.assert_allclose(a, b, atol=1e-5)
+
+
+def test_each_replica_draws_different_noise_and_global_noise_is_replica_invariant():
+    strategy = _mirrored()
+    model = _build("ns_gan", _mlp_pair("ns_gan"), strategy)
+
+    @tf.function
+    def draw():
+        model._draws.index = 0
+        return model.sample_latent(4)
+
+    per_replica = strategy.experimental_local_results(strategy.run(draw))
+    first, second = (t.numpy() for t in per_replica)
+    assert not np.allclose(first, second)
+    single = _build("ns_gan", _mlp_pair("ns_gan"), tf.distribute.get_strategy())
+    single._draws.index = 0
+    np.testing.assert_allclose(np.concatenate([first, second]), single.sample_latent(8).numpy())
+
+
+def test_noise_changes_with_step_and_draw():
+    model = _build("ns_gan", _mlp_pair("ns_gan"), tf.distribute.get_strategy())
+    model._draws.index = 0
+    a, b = model.sample_latent(4).numpy(), model.sample_latent(4).numpy()
+    assert not np.allclose(a, b)
+    model.g_optimizer.iterations.assign(1)
+    model._draws.index = 0
+    assert not np.allclose(a, model.sample_latent(4).numpy())
+    assert model.sample_latent(3).shape == (3, 4)
+
+
+def test_each_critic_update_sees_its_own_slice_of_real_data():
+    seen = []
+
+    class Recording(VARIANTS["wgan_gp"]):
+        def discriminator_objective(self, real, fake):
+            seen.append(real)
+            return super().discriminator_objective(real, fake)
+
+    generator, discriminator = _mlp_pair("wgan_gp")
+    model = Recording(generator=generator, discriminator=discriminator, latent_dim=4, n_critic=3)
+    model.compile(keras.optimizers.SGD(0.01), keras.optimizers.SGD(0.01), run_eagerly=True)
+    batch = tf.reshape(tf.range(12, dtype=tf.float32), (6, 2))
+    logs = model.train_step(batch)
+    assert len(seen) == 3 and all(s.shape == (2, 2) for s in seen)
+    for k in range(3):
+        np.testing.assert_array_equal(seen[k], batch[k::3])
+    assert model.step.numpy() == 1 and model.d_optimizer.iterations.numpy() == 3
+    assert set(logs) == {"d_loss", "g_loss", "gradient_penalty"}
+
+
+def test_call_returns_generator_samples_and_compile_builds_optimizers():
+    generator, discriminator = _mlp_pair("ns_gan")
+    model = VARIANTS["ns_gan"](generator=generator, discriminator=discriminator, latent_dim=4)
+    model.compile(keras.optimizers.Adam(), keras.optimizers.Adam())
+    assert model.g_optimizer.built and model.d_optimizer.built
+    z = tf.ones((3, 4))
+    np.testing.assert_allclose(model(z), generator(z))
+
+
+def test_sngan_requires_a_spectrally_normalised_discriminator():
+    generator, _ = _mlp_pair("ns_gan")
+    with pytest.raises(ValueError, match="SpectralNormalization"):
+        VARIANTS["sngan"](generator=generator, discriminator=mlp.discriminator(2, 1, 8, 1),
+                          latent_dim=4)
+
+
+def test_sphere_gan_discriminator_loss_is_bounded():
+    """Distances are at most pi, so |L_D| <= sum_r pi^r whatever D outputs."""
+    huge = tf.fill((4, 8), 1e20)
+    tiny = tf.zeros((4, 8))
+    bound = sum(np.pi ** r for r in range(1, 4))
+    for real, fake in ((huge, tiny), (tiny, huge)):
+        loss = losses.sphere_discriminator_loss(real, fake, 3).numpy()
+        assert np.isfinite(loss) and abs(loss) <= bound + 1e-4
+    assert issubclass(VARIANTS["sphere_gan"], GAN)
+    assert layers.north_pole_distance(tiny).numpy().max() == pytest.approx(np.pi)

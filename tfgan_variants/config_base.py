@@ -1,0 +1,53 @@
+"""The defaults every variant's config starts from, chosen per dataset.
+
+`configs/<variant>.py` calls `base_config(variant, dataset)` and sets what its paper
+prescribes (objective hyperparameters, optimizers, n_critic, discriminator head). The
+sizes here are CPU-friendly; the paper-scale settings are named config entries.
+"""
+import ml_collections
+
+TWO_D = ("ring8", "grid25")
+GRAYSCALE_28 = ("mnist", "fashion_mnist")
+
+
+def adam(learning_rate, beta_1=0.5, beta_2=0.999):
+    return ml_collections.ConfigDict({"name": "adam", "learning_rate": learning_rate,
+                                      "beta_1": beta_1, "beta_2": beta_2})
+
+
+def base_config(variant, dataset):
+    config = ml_collections.ConfigDict()
+    config.variant = variant
+    config.seed = 0
+
+    config.data = ml_collections.ConfigDict({
+        "name": dataset, "batch_size": 64, "image_size": 0, "data_dir": "", "split": "train"})
+    config.latent_dim = 64
+    # Keyword arguments of the variant's constructor (objective weights, n_critic, ...).
+    config.hparams = ml_collections.ConfigDict()
+    config.networks = ml_collections.ConfigDict({
+        "name": "dcgan", "width": 64, "depth": 3, "d_out": 1, "d_norm": "batch",
+        "pooling": "flatten"})
+    config.optimizer = ml_collections.ConfigDict({"g": adam(2e-4), "d": adam(2e-4)})
+    config.train = ml_collections.ConfigDict({
+        "steps": 5000,
+        "log_every": 100,          # TensorBoard scalars and a progress line
+        "sample_every": 500,       # sample grid PNG + TensorBoard image
+        "checkpoint_every": 500,   # a multiple of log_every
+        "keep_checkpoints": 3,
+        "jit_compile": False,
+        "num_samples_grid": 64,
+    })
+
+    if dataset in TWO_D:
+        config.data.batch_size = 256
+        config.latent_dim = 16
+        config.networks.update({"name": "mlp", "width": 128, "depth": 3, "d_norm": "none"})
+        config.optimizer.g = adam(1e-3)
+        config.optimizer.d = adam(1e-3)
+        config.train.update({"steps": 4000, "sample_every": 1000, "checkpoint_every": 1000,
+                             "num_samples_grid": 2500})
+    elif dataset in GRAYSCALE_28:
+        config.networks.width = 32
+        config.train.steps = 3000
+    return config

@@ -1,0 +1,152 @@
+"""Reusable layers and geometric ops.
+
+- `SpectralNormalization`: Miyato, Kataoka, Koyama & Yoshida, "Spectral Normalization for
+  Generative Adversarial Networks", ICLR 2018, arXiv 1802.05957 (Algorithm 1, eq. 8).
+- Sphere ops: Park & Kwon, "Sphere Generative Adversarial Network Based on Geometric Moment
+  Matching", CVPR 2019: the inverse stereographic projection R^n -> S^n and the geodesic
+  distance d_s(a, b) = arccos(<a, b>) on the unit sphere, in numerically stable forms.
+"""
+import contextlib
+
+import keras
+import numpy as np
+from keras import ops
+
+from tfgan_variants.errors import UserError
+
+_EPSILON = 1e-12  # as in the paper's code (sngan_projection, _l2normalize)
+
+
+@contextlib.contextmanager
+def _swapped_attribute(obj, name, value):
+    """Temporarily sets `obj.<name>`, bypassing Keras' attribute tracking.
+
+    Not thread-safe; MirroredStrategy's replica threads take turns and only switch at
+    merge calls, of which there are none inside the block.
+    """
+    original = vars(obj)[name]
+    object.__setattr__(obj, name, value)
+    try:
+        yield
+    finally:
+        object.__setattr__(obj, name, original)
+
+
+def _l2_normalize(x):
+    return x / (ops.norm(x) + _EPSILON)
+
+
+def _safe_norm(x):
+    """Euclidean norm over the last axis, with a finite gradient at zero."""
+    tiny = np.finfo(keras.backend.standardize_dtype(x.dtype)).tiny
+    return ops.sqrt(ops.maximum(ops.sum(ops.square(x), axis=-1), tiny))
+
+
+@keras.saving.register_keras_serializable(package="tfgan_variants")
+class SpectralNormalization(keras.layers.Wrapper):
+    """Runs `layer` with its kernel replaced by W / sigma(W) (Miyato et al. 2018, eq. 8).
+
+    W is viewed as a matrix of shape (rest, out) with the output axis last. sigma(W) is
+    estimated by power iteration (Algorithm 1) on a persistent, non-trainable u of shape
+    (1, out): v = u W^T / |u W^T|, u = v W / |v W|, then sigma = v W u^T with u and v held
+    constant, so the gradient flows through sigma (the extra term of Section 2.3). u moves
+    only when `training` is true; the raw kernel variable is never assigned. The power
+    iteration and sigma are computed in float32 whatever the layer's compute dtype.
+
+    Args:
+        layer: a `Dense`, `Conv2D`, `Conv2DTranspose` or `Embedding` layer.
+        power_iterations: power-iteration steps per training call (the paper uses 1).
+    """
+
+    SUPPORTED = (keras.layers.Dense, keras.layers.Conv2D, keras.layers.Conv2DTranspose,
+                 keras.layers.Embedding)
+
+    def __init__(self, layer, power_iterations=1, **kwargs):
+        if not isinstance(layer, self.SUPPORTED):
+            raise UserError(
+                "SpectralNormalization wraps Dense, Conv2D, Conv2DTranspose or Embedding "
+                f"layers, not {type(layer).__name__}")
+        if power_iterations < 1:
+            raise UserError(f"power_iterations must be >= 1, got {power_iterations}")
+        # autocast=False: W and u are read at their variable dtype (float32 under mixed
+        # precision); the wrapped layer still autocasts its other weights.
+        super().__init__(layer, autocast=False, **kwargs)
+        self.power_iterations = power_iterations
+        # Keras stores Conv2DTranspose kernels as (h, w, out, in).
+        self._out_axis = -2 if isinstance(layer, keras.layers.Conv2DTranspose) else -1
+
+    def build(self, input_shape):
+        super().build(input_shape)
+        public = "embeddings" if isinstance(self.layer, keras.layers.Embedding) else "kernel"
+        weight = getattr(self.layer, public)
+        # The instance attribute behind the public property, which call() reads.
+        self._kernel_attr = next(
+            (name for name, value in vars(self.layer).items() if value is weight), None)
+        if self._kernel_attr is None:
+            raise UserError(f"cannot spectrally normalise {self.layer.name}: its {public} "
+                            "is not a plain variable (quantized or LoRA layer?)")
+        self.u = self.add_weight(
+            name="u", shape=(1, weight.shape[self._out_axis]),
+            initializer=keras.initializers.RandomNormal(stddev=1.0), dtype="float32",
+            trainable=False, aggregation="only_first_replica")
+
+    @property
+    def kernel(self):
+        """The raw, unnormalised kernel variable W of the wrapped layer."""
+        return getattr(self.layer, self._kernel_attr)
+
+    def normalized_kernel(self, training=False):
+        """W / sigma(W) in float32 (eq. 8); updates u when `training` (Algorithm 1)."""
+        kernel = ops.cast(self.kernel, "float32")
+        w = ops.moveaxis(kernel, self._out_axis, -1)
+        w = ops.reshape(w, (-1, w.shape[-1]))
+        u = ops.convert_to_tensor(self.u)
+        if training:
+            for _ in range(self.power_iterations):
+                v = _l2_normalize(ops.matmul(u, ops.transpose(w)))
+                u = _l2_normalize(ops.matmul(v, w))
+            self.u.assign(u)
+        else:
+            v = _l2_normalize(ops.matmul(u, ops.transpose(w)))
+        u, v = ops.stop_gradient(u), ops.stop_gradient(v)
+        return kernel / ops.sum(ops.matmul(v, w) * u)
+
+    def call(self, inputs, training=None):
+        kernel = ops.cast(self.normalized_kernel(training), self.layer.compute_dtype)
+        with _swapped_attribute(self.layer, self._kernel_attr, kernel):
+            return self.layer(inputs)
+
+    def get_config(self):
+        return {**super().get_config(), "power_iterations": self.power_iterations}
+
+
+def inverse_stereographic_projection(p):
+    """P(p) = (2p / (|p|^2 + 1), (|p|^2 - 1) / (|p|^2 + 1)): [..., n] -> [..., n + 1].
+
+    The last coordinate is computed as 1 - 2 / (|p|^2 + 1), so every output lies on the
+    unit sphere S^n, including for very small and very large |p| (Park & Kwon 2019).
+    """
+    p = ops.convert_to_tensor(p)
+    scale = 2.0 / (ops.sum(ops.square(p), axis=-1, keepdims=True) + 1.0)
+    return ops.concatenate([scale * p, 1.0 - scale], axis=-1)
+
+
+def geodesic_distance(a, b):
+    """d_s(a, b) = arccos(<a, b>) between unit vectors along the last axis, in [0, pi].
+
+    Computed as 2 atan2(|a - b|, |a + b|), which equals the arccos for unit vectors and has
+    finite gradients everywhere, including at a = b and a = -b.
+    """
+    a, b = ops.convert_to_tensor(a), ops.convert_to_tensor(b)
+    return 2.0 * ops.arctan2(_safe_norm(a - b), _safe_norm(a + b))
+
+
+def north_pole_distance(p):
+    """d_s(P(p), N) with N = (0, ..., 0, 1), for p in R^n before the projection.
+
+    Equals arccos((|p|^2 - 1) / (|p|^2 + 1)) (SPEC.md, Sphere GAN), computed in the exact
+    stable form 2 atan2(1, |p|): pi at p = 0, tending to 0 as |p| grows, with finite
+    gradients at both ends. The Sphere GAN losses are moments of this distance.
+    """
+    norm = _safe_norm(ops.convert_to_tensor(p))
+    return 2.0 * ops.arctan2(ops.ones_like(norm), norm)

@@ -1,0 +1,188 @@
+"""The training engine: one `GAN` base class with the one generic `train_step`.
+
+A variant that only changes the objective overrides `discriminator_loss` and
+`generator_loss`; one that adds a term (a gradient penalty, a consistency term) overrides
+`discriminator_objective` or `generator_objective`; one with a different schedule or extra
+state overrides the smallest hook that differs (`after_discriminator_update`, ...).
+
+Three properties hold for every variant because they live here:
+
+* Distribution: Keras' `apply_gradients` all-reduce *sums* gradients over replicas, so each
+  replica's loss (a mean over its slice of the batch) is scaled by 1/num_replicas before
+  differentiation. The sum is then the gradient of the global-batch mean, and one replica
+  and N replicas with the same global batch make the same update.
+* Randomness: every draw (latent noise, interpolation coefficients, ...) is a stateless
+  function of (seed, training step, draw index). A draw generates the values for the whole
+  global batch and each replica keeps its own slice, so replicas get different noise, and
+  the noise of a global batch does not depend on how many replicas share it. Because the
+  step is the generator optimizer's iteration count, restoring a checkpoint restores the
+  random stream exactly.
+* n_critic: the batch a step receives holds `n_critic` discriminator batches; each
+  discriminator update gets its own slice of real data and fresh noise (Gulrajani et al.
+  2017, Algorithm 1; Arjovsky et al. 2017, Algorithm 1). Slices are strided (rows k,
+  k + n_critic, ...), so the k-th global slice is the same whatever the replica count.
+"""
+import threading
+
+import keras
+import tensorflow as tf
+
+
+class _DrawCounter(threading.local):
+    """Index of the next random draw within a step. Thread-local because MirroredStrategy
+    traces each replica's step in its own thread, interleaved at synchronisation points."""
+
+    index = 0
+
+
+def _replica_context():
+    """(replica id, number of replicas), also outside any strategy."""
+    context = tf.distribute.get_replica_context()
+    if context is None:  # cross-replica context: behave like a single replica
+        return 0, 1
+    return context.replica_id_in_sync_group, context.num_replicas_in_sync
+
+
+class GAN(keras.Model):
+    """A generator G and a discriminator D trained against each other.
+
+    Args:
+        generator: a `keras.Model` mapping latent vectors [batch, latent_dim] to samples.
+        discriminator: a `keras.Model` mapping samples to its raw output (logit, critic
+            value or feature vector).
+        latent_dim: dimension of z ~ N(0, I).
+        n_critic: discriminator updates per generator update.
+        generator_batch_multiplier: the generator step uses this many times the
+            discriminator's batch (SN-GAN's ResNet setting uses 2).
+        seed: seed of the stateless random stream.
+    """
+
+    #: Names of the scalars the model logs; a variant that logs more extends this tuple.
+    metric_names = ("d_loss", "g_loss")
+
+    def __init__(self, generator, discriminator, latent_dim, *, n_critic=1,
+                 generator_batch_multiplier=1, seed=0, **kwargs):
+        super().__init__(**kwargs)
+        if n_critic < 1:
+            raise ValueError(f"n_critic must be >= 1, got {n_critic}")
+        self.generator = generator
+        self.discriminator = discriminator
+        self.latent_dim = int(latent_dim)
+        self.n_critic = int(n_critic)
+        self.generator_batch_multiplier = int(generator_batch_multiplier)
+        self.seed = int(seed)
+        self.trackers = {name: keras.metrics.Mean(name=name) for name in self.metric_names}
+        self._draws = _DrawCounter()
+        self.built = True  # G and D are built keras Models; `call` needs nothing more.
+
+    # ----------------------------------------------------------------- set-up
+    def compile(self, g_optimizer, d_optimizer, **kwargs):
+        """Keeps both optimizers and builds their slots now, outside any replica function."""
+        super().compile(**kwargs)
+        self.g_optimizer = g_optimizer
+        self.d_optimizer = d_optimizer
+        g_optimizer.build(self.generator.trainable_variables)
+        d_optimizer.build(self.discriminator.trainable_variables)
+
+    @property
+    def metrics(self):
+        return list(self.trackers.values())
+
+    def call(self, z, training=False):
+        return self.generator(z, training=training)
+
+    # ----------------------------------------------------------------- randomness
+    @property
+    def step(self):
+        """Completed training steps (= generator updates)."""
+        return self.g_optimizer.iterations
+
+    def _next_seed(self):
+        """A stateless seed unique to (seed, step, draw index within the step)."""
+        step = self.step if getattr(self, "g_optimizer", None) is not None else 0
+        seed = tf.random.experimental.stateless_fold_in(
+            tf.constant([self.seed, 0x5eed], tf.int64), tf.cast(step, tf.int64))
+        seed = tf.random.experimental.stateless_fold_in(seed, self._draws.index)
+        self._draws.index += 1
+        return seed
+
+    def _draw(self, sampler, shape, dtype=tf.float32):
+        """Draws `shape` for this replica: its slice of one draw for the global batch."""
+        replica, replicas = _replica_context()
+        batch = shape[0]
+        values = sampler([batch * replicas, *shape[1:]], seed=self._next_seed(), dtype=dtype)
+        return values[replica * batch:(replica + 1) * batch]
+
+    def random_normal(self, shape):
+        return self._draw(tf.random.stateless_normal, shape)
+
+    def random_uniform(self, shape):
+        return self._draw(tf.random.stateless_uniform, shape)
+
+    def sample_latent(self, batch_size):
+        """z ~ N(0, I) of shape [batch_size, latent_dim]."""
+        return self.random_normal([batch_size, self.latent_dim])
+
+    # ----------------------------------------------------------------- objectives
+    def discriminator_loss(self, real_output, fake_output):
+        raise NotImplementedError
+
+    def generator_loss(self, fake_output):
+        raise NotImplementedError
+
+    def discriminator_objective(self, real, fake):
+        """(loss D minimises, scalars to log) for one batch of real and generated samples."""
+        loss = self.discriminator_loss(self.discriminator(real, training=True),
+                                       self.discriminator(fake, training=True))
+        return loss, {"d_loss": loss}
+
+    def generator_objective(self, fake):
+        """(loss G minimises, scalars to log) for one batch of generated samples."""
+        loss = self.generator_loss(self.discriminator(fake, training=True))
+        return loss, {"g_loss": loss}
+
+    def after_discriminator_update(self):
+        """Hook run after every discriminator update (WGAN clips the critic here)."""
+
+    # ----------------------------------------------------------------- the step
+    @staticmethod
+    def _minimise(optimizer, tape, loss, variables):
+        """One update; `loss` must have been scaled by `per_replica` inside `tape`."""
+        grads = tape.gradient(loss, variables)
+        optimizer.apply_gradients(zip(grads, variables))
+
+    @staticmethod
+    def per_replica(loss):
+        """loss / num_replicas: the all-reduce sum of gradients then averages the replicas."""
+        return loss / _replica_context()[1]
+
+    def discriminator_step(self, real):
+        fake = self.generator(self.sample_latent(tf.shape(real)[0]), training=True)
+        variables = self.discriminator.trainable_variables
+        with tf.GradientTape() as tape:
+            loss, logs = self.discriminator_objective(real, fake)
+            loss = self.per_replica(loss)
+        self._minimise(self.d_optimizer, tape, loss, variables)
+        self.after_discriminator_update()
+        return logs
+
+    def generator_step(self, batch_size):
+        z = self.sample_latent(batch_size)
+        variables = self.generator.trainable_variables
+        with tf.GradientTape() as tape:
+            loss, logs = self.generator_objective(self.generator(z, training=True))
+            loss = self.per_replica(loss)
+        self._minimise(self.g_optimizer, tape, loss, variables)
+        return logs
+
+    def train_step(self, data):
+        real = data[0] if isinstance(data, (tuple, list)) else data
+        self._draws.index = 0
+        logs = {}
+        for k in range(self.n_critic):
+            logs.update(self.discriminator_step(real[k::self.n_critic]))
+        batch = tf.shape(real)[0] // self.n_critic * self.generator_batch_multiplier
+        logs.update(self.generator_step(batch))
+        for name, value in logs.items():
+            self.trackers[name].update_state(value)
+        return {name: tracker.result() for name, tracker in self.trackers.items()}

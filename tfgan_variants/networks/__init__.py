@@ -1,0 +1,33 @@
+"""Architecture builders: each returns a built `keras.Model`.
+
+`build(config, data_shape)` picks the builder named by `config.name` and returns (G, D).
+"""
+from tfgan_variants.errors import UserError
+from tfgan_variants.networks import dcgan, mlp, sngan_cnn
+
+ARCHITECTURES = {"dcgan": dcgan, "sngan_cnn": sngan_cnn, "mlp": mlp}
+
+
+def build(config, data_shape, latent_dim):
+    """(generator, discriminator) for data of `data_shape` from a `config.networks` block."""
+    if config.name not in ARCHITECTURES:
+        raise UserError(f"unknown architecture {config.name!r}; choose one of "
+                        f"{sorted(ARCHITECTURES)}")
+    module = ARCHITECTURES[config.name]
+    if (config.name == "mlp") != (len(data_shape) == 1):
+        kind = "vectors" if len(data_shape) == 1 else "images"
+        raise UserError(f"architecture {config.name!r} does not fit {kind} of shape "
+                        f"{tuple(data_shape)}; use 'mlp' for 2-D data and 'dcgan' or "
+                        "'sngan_cnn' for images")
+    d_kwargs = {"output_dim": config.d_out, "width": config.width, "norm": config.d_norm}
+    if config.name == "mlp":
+        return (mlp.generator(latent_dim, data_shape[0], config.width, config.depth),
+                mlp.discriminator(data_shape[0], depth=config.depth, **d_kwargs))
+    if config.name == "sngan_cnn":
+        d_kwargs["pooling"] = config.pooling
+    try:
+        return (module.generator(latent_dim, tuple(data_shape), config.width),
+                module.discriminator(tuple(data_shape), **d_kwargs))
+    except ValueError as e:
+        raise UserError(f"cannot build {config.name!r} for data of shape "
+                        f"{tuple(data_shape)}: {e}") from None

@@ -1,0 +1,25 @@
+"""Multilayer perceptrons for low-dimensional data (the 2-D mixtures of PacGAN / VEEGAN)."""
+import keras
+
+from tfgan_variants.networks import common
+
+
+def generator(latent_dim, data_dim=2, width=128, depth=3):
+    x = z = keras.Input((latent_dim,), name="z")
+    for _ in range(depth):
+        x = keras.layers.Dense(width, activation="relu")(x)
+    samples = keras.layers.Dense(data_dim, dtype="float32")(x)
+    return keras.Model(z, samples, name="mlp_generator")
+
+
+def discriminator(data_dim=2, output_dim=1, width=128, depth=3, norm="none"):
+    if norm not in ("none", "spectral", "layer"):
+        raise ValueError(f"MLP norm must be 'none', 'spectral' or 'layer', got {norm!r}")
+    x = samples = keras.Input((data_dim,), name="samples")
+    for _ in range(depth):
+        x = common.weight_layer(keras.layers.Dense(width), norm)(x)
+        if norm == "layer":
+            x = keras.layers.LayerNormalization()(x)
+        x = keras.layers.LeakyReLU(0.2)(x)
+    out = common.weight_layer(keras.layers.Dense(output_dim, dtype="float32"), norm)(x)
+    return keras.Model(samples, out, name="mlp_discriminator")

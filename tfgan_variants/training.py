@@ -1,0 +1,326 @@
+"""Training runs: strategy, model from config, resumable `fit`, logging, samples, export.
+
+A workdir holds everything one run produces:
+
+    config.json       the configuration the run was started with
+    checkpoints/      tf.train checkpoints: step, G, D, optimizer slots, SN vectors, BN stats
+    tensorboard/      scalars, sample images, the config as text
+    samples/          sample grids (or 2-D scatter plots) as PNG, one per sample_every steps
+    saved_model/      the exported generator (serving_default: z -> images)
+
+Running the same command again resumes from the newest checkpoint. The data order and every
+random draw are functions of (seed, step), so a resumed run continues exactly where the
+interrupted one would have gone.
+"""
+import json
+import math
+import os
+import sys
+import time
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from tfgan_variants import VARIANTS, data, export, networks, visualize
+from tfgan_variants.errors import UserError
+
+STRATEGIES = ("default", "mirrored", "multi_worker")
+OPTIMIZERS = {"adam": keras.optimizers.Adam, "rmsprop": keras.optimizers.RMSprop,
+              "adamax": keras.optimizers.Adamax, "sgd": keras.optimizers.SGD}
+
+
+# ------------------------------------------------------------------------ set-up
+def make_strategy(name="default"):
+    """The tf.distribute strategy by name (logical CPU devices are configured by the caller)."""
+    if name == "default":
+        return tf.distribute.get_strategy()
+    if name == "mirrored":
+        return tf.distribute.MirroredStrategy()
+    if name == "multi_worker":
+        return tf.distribute.MultiWorkerMirroredStrategy()
+    raise UserError(f"unknown strategy {name!r}; choose one of {STRATEGIES}")
+
+
+def is_chief(strategy):
+    """True on the one worker that writes summaries, samples and exports."""
+    resolver = getattr(strategy, "cluster_resolver", None)
+    if resolver is None or not resolver.cluster_spec().as_dict():
+        return True
+    cluster = resolver.cluster_spec().as_dict()
+    if "chief" in cluster:
+        return resolver.task_type == "chief"
+    return resolver.task_type == "worker" and resolver.task_id == 0
+
+
+def validate(config):
+    """Raises UserError for settings that cannot work, before anything is built or written."""
+    if config.variant not in VARIANTS:
+        raise UserError(f"unknown variant {config.variant!r}; choose one of {sorted(VARIANTS)}")
+    positive = {"train.steps": config.train.steps, "data.batch_size": config.data.batch_size,
+                "train.log_every": config.train.log_every,
+                "train.sample_every": config.train.sample_every,
+                "train.checkpoint_every": config.train.checkpoint_every,
+                "latent_dim": config.latent_dim}
+    for name, value in positive.items():
+        if value <= 0:
+            raise UserError(f"--config.{name} must be positive, got {value}")
+    if config.train.checkpoint_every % config.train.log_every:
+        raise UserError("--config.train.checkpoint_every must be a multiple of "
+                        f"--config.train.log_every ({config.train.log_every})")
+    for role in ("g", "d"):
+        if config.optimizer[role].name not in OPTIMIZERS:
+            raise UserError(f"unknown optimizer {config.optimizer[role].name!r}; choose one of "
+                            f"{sorted(OPTIMIZERS)}")
+
+
+def make_optimizer(config):
+    kwargs = {k: v for k, v in config.items() if k != "name"}
+    return OPTIMIZERS[config.name](**kwargs)
+
+
+def build_model(config, data_shape):
+    """The compiled variant for `config`, to be called inside the strategy's scope."""
+    generator, discriminator = networks.build(config.networks, data_shape, config.latent_dim)
+    try:
+        model = VARIANTS[config.variant](generator=generator, discriminator=discriminator,
+                                         latent_dim=config.latent_dim, seed=config.seed,
+                                         **config.hparams)
+    except (TypeError, ValueError) as e:
+        raise UserError(f"cannot build {config.variant}: {e}") from None
+    model.compile(make_optimizer(config.optimizer.g), make_optimizer(config.optimizer.d),
+                  jit_compile=config.train.jit_compile)
+    return model
+
+
+def fixed_latent(config, count):
+    """The same z for every sample grid of a run, so grids over time are comparable."""
+    return tf.random.stateless_normal([count, config.latent_dim], seed=[config.seed, 7])
+
+
+# ------------------------------------------------------------------------ workdir
+class Workdir:
+    """Paths and guarded I/O of a run's directory."""
+
+    def __init__(self, path):
+        self.path = os.path.abspath(path)
+        self.checkpoints = os.path.join(self.path, "checkpoints")
+        self.tensorboard = os.path.join(self.path, "tensorboard")
+        self.samples = os.path.join(self.path, "samples")
+        self.saved_model = os.path.join(self.path, "saved_model")
+        self.config_file = os.path.join(self.path, "config.json")
+
+    def prepare(self, config):
+        """Creates the directories; refuses a workdir that holds a different run."""
+        if os.path.exists(self.path) and not os.path.isdir(self.path):
+            raise UserError(f"workdir {self.path} exists and is not a directory")
+        if os.path.exists(self.config_file):
+            try:
+                with open(self.config_file) as f:
+                    previous = json.load(f)
+            except (OSError, ValueError):
+                raise UserError(f"{self.config_file} is unreadable; use a new --workdir") from None
+            for key in ("variant", "latent_dim"):
+                if previous.get(key) != config[key]:
+                    raise UserError(f"workdir {self.path} holds a run with {key}="
+                                    f"{previous.get(key)!r}, not {config[key]!r}; "
+                                    "use a new --workdir")
+            for block in ("data", "networks"):
+                for key, value in previous.get(block, {}).items():
+                    if key in config[block] and config[block][key] != value and key != "data_dir":
+                        raise UserError(f"workdir {self.path} holds a run with {block}.{key}="
+                                        f"{value!r}, not {config[block][key]!r}; "
+                                        "use a new --workdir")
+        for path in (self.path, self.checkpoints, self.samples):
+            os.makedirs(path, exist_ok=True)
+
+    def write_config(self, config):
+        tmp = self.config_file + ".tmp"
+        with open(tmp, "w") as f:
+            f.write(config.to_json(indent=2))
+        os.replace(tmp, self.config_file)
+
+
+def restore_latest(manager, checkpoint):
+    """Restores the newest checkpoint, if any; a corrupt one is an error, never deleted."""
+    path = manager.latest_checkpoint
+    if path is None:
+        if os.listdir(manager.directory):
+            raise UserError(f"{manager.directory} holds files but no readable checkpoint index; "
+                            "move them away or use a new --workdir")
+        return None
+    try:
+        checkpoint.restore(path).assert_existing_objects_matched()
+    except (tf.errors.OpError, ValueError, AssertionError) as e:
+        reason = str(e).strip().splitlines()[0][:160] if str(e).strip() else type(e).__name__
+        raise UserError(f"checkpoint {path} is corrupt or from another model ({reason}); "
+                        "nothing was changed: move it away or use a new --workdir") from None
+    return path
+
+
+# ------------------------------------------------------------------------ callbacks
+class TrainingMonitor(keras.callbacks.Callback):
+    """Per-step bookkeeping keyed on the true training step (not Keras' epoch-local batch):
+    TensorBoard scalars, sample grids, checkpoints, a divergence guard, and the stop."""
+
+    def __init__(self, run, total_steps):
+        super().__init__()
+        self.run = run
+        self.total_steps = total_steps
+        self._last_time = time.time()
+        self._last_step = None
+
+    def on_train_batch_end(self, batch, logs=None):
+        run, step = self.run, int(self.model.step.numpy())
+        logs = {k: float(np.asarray(v)) for k, v in (logs or {}).items()}
+        bad = [k for k, v in logs.items() if not math.isfinite(v)]
+        if bad:
+            self.model.stop_training = True
+            raise TrainingDiverged(f"{', '.join(bad)} became non-finite at step {step}; the last "
+                                   f"good checkpoint is in {run.workdir.checkpoints}")
+        done = step >= self.total_steps
+        if step % run.config.train.log_every == 0 or done:
+            run.log_scalars(step, logs, self._steps_per_second(step))
+        if step % run.config.train.sample_every == 0 or done:
+            run.write_samples(step)
+        if step % run.config.train.checkpoint_every == 0 or done:
+            run.save_checkpoint(step)
+        if done:
+            self.model.stop_training = True
+
+    def _steps_per_second(self, step):
+        now = time.time()
+        rate = None
+        if self._last_step is not None and step > self._last_step:
+            rate = (step - self._last_step) / (now - self._last_time)
+        self._last_time, self._last_step = now, step
+        return rate
+
+
+class TrainingDiverged(UserError):
+    """A loss became NaN or Inf; training stopped with the last good checkpoint kept."""
+
+
+# ------------------------------------------------------------------------ the run
+class Run:
+    """One training run in a workdir: built from a config, resumable, exportable."""
+
+    def __init__(self, config, workdir, strategy=None):
+        validate(config)
+        self.config = config
+        self.workdir = Workdir(workdir)
+        self.strategy = strategy or tf.distribute.get_strategy()
+        self.chief = is_chief(self.strategy)
+        replicas = self.strategy.num_replicas_in_sync
+        if config.data.batch_size % replicas:
+            raise UserError(f"--config.data.batch_size={config.data.batch_size} does not divide "
+                            f"among {replicas} replicas")
+        self.info = data.describe(config.data.name, image_size=config.data.image_size or None,
+                                  data_dir=config.data.data_dir or None)
+        if self.chief:
+            self.workdir.prepare(config)
+        with self.strategy.scope():
+            self.model = build_model(config, self.info.shape)
+        self.checkpoint = tf.train.Checkpoint(
+            generator=self.model.generator, discriminator=self.model.discriminator,
+            g_optimizer=self.model.g_optimizer, d_optimizer=self.model.d_optimizer,
+            model=self.model)
+        os.makedirs(self.workdir.checkpoints, exist_ok=True)
+        self.manager = tf.train.CheckpointManager(
+            self.checkpoint, self._checkpoint_dir(), max_to_keep=config.train.keep_checkpoints)
+        self.restored_from = restore_latest(self.manager, self.checkpoint)
+        self.writer = tf.summary.create_file_writer(self.workdir.tensorboard) if self.chief else None
+
+    def _checkpoint_dir(self):
+        if self.chief:
+            return self.workdir.checkpoints
+        # Every worker takes part in a save; only the chief's copy is kept.
+        task = self.strategy.cluster_resolver.task_id
+        return os.path.join(self.workdir.path, f".worker-{task}-checkpoints")
+
+    @property
+    def step(self):
+        return int(self.model.step.numpy())
+
+    def dataset(self):
+        """Batches of n_critic * global batch, starting where the restored step left off."""
+        per_step = self.config.data.batch_size * self.model.n_critic
+        return data.load(self.config.data.name, per_step, seed=self.config.seed,
+                         start_batch=self.step, split=self.config.data.split,
+                         image_size=self.config.data.image_size or None,
+                         data_dir=self.config.data.data_dir or None)
+
+    # -- outputs
+    def log_scalars(self, step, logs, steps_per_second):
+        if not self.chief:
+            return
+        with self.writer.as_default(step=step):
+            for name, value in logs.items():
+                tf.summary.scalar(name, value)
+            if steps_per_second:
+                tf.summary.scalar("steps_per_second", steps_per_second)
+        self.writer.flush()
+
+    def samples(self, count=None):
+        z = fixed_latent(self.config, count or self.config.train.num_samples_grid)
+        return self.model.generator(z, training=False).numpy()
+
+    def sample_picture(self, step):
+        samples = self.samples()
+        if self.info.is_2d:
+            centers = data.mixture_centers(self.config.data.name)
+            return visualize.scatter_plot(samples, centers,
+                                          f"{self.config.variant}, step {step}")
+        return visualize.image_grid(samples)
+
+    def write_samples(self, step):
+        if not self.chief:
+            return None
+        picture = self.sample_picture(step)
+        path = os.path.join(self.workdir.samples, f"step_{step:07d}.png")
+        visualize.save_png(picture, path)
+        with self.writer.as_default(step=step):
+            tf.summary.image("samples", picture[None], max_outputs=1)
+        return path
+
+    def save_checkpoint(self, step):
+        path = self.manager.save(checkpoint_number=step)
+        if not self.chief:
+            tf.io.gfile.rmtree(self._checkpoint_dir())
+        return path
+
+    def export(self):
+        if self.chief:
+            return export.export_generator(self.model.generator, self.config.latent_dim,
+                                           self.workdir.saved_model)
+        return None
+
+    # -- training
+    def train(self, verbose=None):
+        """Trains up to config.train.steps, resuming from the newest checkpoint; exports G."""
+        total, start = self.config.train.steps, self.step
+        if self.chief:
+            self.workdir.write_config(self.config)
+            if start == 0:
+                with self.writer.as_default(step=0):
+                    tf.summary.text("config", "```\n" + self.config.to_json(indent=2) + "\n```")
+        if start < total:
+            log_every = self.config.train.log_every
+            if verbose is None:
+                verbose = 1 if sys.stdout.isatty() else 2
+            epochs = math.ceil((total - start) / log_every)
+            print(f"{self.config.variant} on {self.config.data.name}: steps {start} -> {total} "
+                  f"({self.strategy.num_replicas_in_sync} replica(s)), workdir "
+                  f"{self.workdir.path}", flush=True)
+            self.model.fit(self.dataset(), epochs=epochs, steps_per_epoch=log_every,
+                           callbacks=[TrainingMonitor(self, total)], verbose=verbose)
+        elif self.chief:
+            print(f"already trained to step {start} (asked: {total}); exporting", flush=True)
+        return self.export()
+
+
+def train(config, workdir, strategy=None, verbose=None):
+    """Builds (or resumes) the run in `workdir` and trains it; returns the Run."""
+    run = Run(config, workdir, strategy)
+    run.train(verbose=verbose)
+    return run

@@ -1,0 +1,46 @@
+"""Pictures of samples: image grids and 2-D scatter plots, as PNG."""
+import io
+
+import numpy as np
+from PIL import Image
+
+
+def image_grid(images, columns=None):
+    """[n, H, W, C] images in [-1, 1] -> one uint8 [rows*H, columns*W, C] grid."""
+    images = np.asarray(images)
+    n, height, width, channels = images.shape
+    columns = columns or int(np.ceil(np.sqrt(n)))
+    rows = int(np.ceil(n / columns))
+    pixels = np.clip((images + 1.0) * 127.5 + 0.5, 0, 255).astype(np.uint8)
+    grid = np.zeros((rows * height, columns * width, channels), np.uint8)
+    for i, image in enumerate(pixels):
+        r, c = divmod(i, columns)
+        grid[r * height:(r + 1) * height, c * width:(c + 1) * width] = image
+    return grid
+
+
+def scatter_plot(points, centers=None, title=""):
+    """A PNG-ready uint8 RGB array: 2-D samples (blue) over the mixture's centres (red)."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(4, 4), dpi=100)
+    axes.scatter(points[:, 0], points[:, 1], s=2, alpha=0.4, color="tab:blue")
+    if centers is not None:
+        axes.scatter(centers[:, 0], centers[:, 1], s=30, marker="x", color="tab:red")
+        span = np.abs(centers).max() * 1.5 + 0.5
+        axes.set_xlim(-span, span)
+        axes.set_ylim(-span, span)
+    axes.set_aspect("equal")
+    axes.set_title(title, fontsize=9)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    plt.close(figure)
+    return np.asarray(Image.open(buffer).convert("RGB"))
+
+
+def save_png(array, path):
+    array = np.asarray(array)
+    Image.fromarray(array[..., 0] if array.shape[-1] == 1 else array).save(path)
