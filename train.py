@@ -12,7 +12,7 @@ import sys
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from absl import app, flags  # noqa: E402
+from absl import app, flags, logging  # noqa: E402
 from ml_collections import config_flags  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -33,12 +33,14 @@ _NUM_CPU_DEVICES = flags.DEFINE_integer(
 def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"unexpected arguments: {' '.join(argv[1:])}")
+    logging.set_verbosity(logging.WARNING)
     from tfgan_variants import cli
     cli.configure_devices(_NUM_CPU_DEVICES.value)
     from tfgan_variants import training
     with cli.user_errors():
+        config = cli.load_config(_CONFIG)
         strategy = training.make_strategy(_STRATEGY.value)
-        run = training.train(_CONFIG.value, _WORKDIR.value, strategy)
+        run = training.train(config, _WORKDIR.value, strategy)
         if run.chief:
             print(f"done: step {run.step}; exported generator to {run.workdir.saved_model}")
 

@@ -23,3 +23,14 @@ def user_errors():
     except UserError as e:
         print(f"error: {e}", file=sys.stderr, flush=True)
         sys.exit(2)
+
+
+def load_config(config_flag):
+    """The value of an ml_collections config flag; a file that fails to load is a UserError."""
+    try:
+        config = config_flag.value
+        config.keys()  # the flag loads lazily: touch it so a bad file fails here
+        return config
+    except (OSError, SyntaxError, ImportError) as e:
+        lines = [line.strip() for line in str(e).splitlines() if line.strip()]
+        raise UserError(f"cannot load --config: {lines[-1] if lines else e}") from None

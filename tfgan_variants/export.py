@@ -7,6 +7,7 @@ import os
 import shutil
 import tempfile
 
+import keras
 import tensorflow as tf
 
 from tfgan_variants.errors import UserError
@@ -14,25 +15,20 @@ from tfgan_variants.errors import UserError
 SIGNATURE = "serving_default"
 
 
-class _Sampler(tf.Module):
-    def __init__(self, generator, latent_dim):
-        super().__init__()
-        self.generator = generator
-        self.latent_dim = latent_dim
-        self.serve = tf.function(
-            self._serve, input_signature=[tf.TensorSpec([None, latent_dim], tf.float32, "z")])
-
-    def _serve(self, z):
-        return {"images": tf.cast(self.generator(z, training=False), tf.float32)}
-
-
 def export_generator(generator, latent_dim, path):
     """Writes `generator` as a SavedModel at `path` (replacing an older export atomically)."""
     path = os.path.abspath(path)
     parent = os.path.dirname(path)
     staging = tempfile.mkdtemp(prefix=".saved_model-", dir=parent)
-    sampler = _Sampler(generator, latent_dim)
-    tf.saved_model.save(sampler, staging, signatures={SIGNATURE: sampler.serve})
+    # ExportArchive records the variables so that TF1-style loaders (saved_model_cli run)
+    # can restore them, which a plain tf.saved_model.save of a Keras 3 model does not.
+    archive = keras.export.ExportArchive()
+    archive.track(generator)
+    archive.add_endpoint(
+        name=SIGNATURE,
+        fn=lambda z: {"images": tf.cast(generator(z, training=False), tf.float32)},
+        input_signature=[tf.TensorSpec([None, latent_dim], tf.float32, name="z")])
+    archive.write_out(staging, verbose=False)
     if os.path.exists(path):
         retired = tempfile.mkdtemp(prefix=".saved_model-old-", dir=parent)
         os.replace(path, os.path.join(retired, "saved_model"))

@@ -17,6 +17,7 @@ import math
 import os
 import sys
 import time
+import warnings
 
 import keras
 import numpy as np
@@ -24,6 +25,9 @@ import tensorflow as tf
 
 from tfgan_variants import VARIANTS, data, export, networks, visualize
 from tfgan_variants.errors import UserError
+
+# Our datasets are shuffled by data.py; Keras' fit warns that it cannot shuffle them.
+warnings.filterwarnings("ignore", message="`shuffle=True` was passed")
 
 STRATEGIES = ("default", "mirrored", "multi_worker")
 OPTIMIZERS = {"adam": keras.optimizers.Adam, "rmsprop": keras.optimizers.RMSprop,
@@ -144,14 +148,14 @@ class Workdir:
 def restore_latest(manager, checkpoint):
     """Restores the newest checkpoint, if any; a corrupt one is an error, never deleted."""
     path = manager.latest_checkpoint
-    if path is None:
+    if path is None:  # also when the index file is unreadable
         if os.listdir(manager.directory):
             raise UserError(f"{manager.directory} holds files but no readable checkpoint index; "
                             "move them away or use a new --workdir")
         return None
     try:
         checkpoint.restore(path).assert_existing_objects_matched()
-    except (tf.errors.OpError, ValueError, AssertionError) as e:
+    except Exception as e:  # noqa: BLE001 - any failure to read it means it is unusable
         reason = str(e).strip().splitlines()[0][:160] if str(e).strip() else type(e).__name__
         raise UserError(f"checkpoint {path} is corrupt or from another model ({reason}); "
                         "nothing was changed: move it away or use a new --workdir") from None
@@ -219,6 +223,7 @@ class Run:
                                   data_dir=config.data.data_dir or None)
         if self.chief:
             self.workdir.prepare(config)
+        keras.utils.set_random_seed(config.seed)  # initial weights are a function of the seed
         with self.strategy.scope():
             self.model = build_model(config, self.info.shape)
         self.checkpoint = tf.train.Checkpoint(

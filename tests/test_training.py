@@ -1,0 +1,171 @@
+"""Training runs end to end: exact resume, export, the command line and its errors."""
+import hashlib
+import importlib.util
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from tfgan_variants import training
+from tfgan_variants.errors import UserError
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def load_config(variant, dataset, /, **overrides):
+    spec = importlib.util.spec_from_file_location(variant, os.path.join(ROOT, "configs",
+                                                                        f"{variant}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    config = module.get_config(dataset)
+    config.train.update({"log_every": 2, "sample_every": 2, "checkpoint_every": 2})
+    for dotted, value in overrides.items():
+        *blocks, key = dotted.split("__")
+        target = config
+        for block in blocks:
+            target = target[block]
+        target[key] = value
+    return config
+
+
+def tiny(variant, dataset, steps):
+    small = {"networks__width": 4} if dataset == "fashion_mnist" else {"networks__width": 16}
+    return load_config(variant, dataset, train__steps=steps, data__batch_size=8, **small)
+
+
+def weights(run):
+    return [v.numpy() for v in run.checkpoint.model.variables] + \
+           [v.numpy() for v in run.model.g_optimizer.variables + run.model.d_optimizer.variables]
+
+
+@pytest.mark.parametrize("variant,dataset", [("sngan", "ring8"), ("ns_gan", "fashion_mnist"),
+                                             ("wgan_gp", "ring8")])
+def test_interrupted_and_resumed_run_equals_uninterrupted_run(tmp_path, variant, dataset):
+    """Model, optimizer slots, SN vectors, BN statistics, data position and noise all resume."""
+    straight = training.train(tiny(variant, dataset, 4), tmp_path / "straight", verbose=0)
+    training.train(tiny(variant, dataset, 2), tmp_path / "resumed", verbose=0)
+    resumed = training.Run(tiny(variant, dataset, 4), tmp_path / "resumed")
+    assert resumed.step == 2
+    resumed.train(verbose=0)
+    assert resumed.step == straight.step == 4
+    for a, b in zip(weights(straight), weights(resumed)):
+        np.testing.assert_array_equal(a, b)
+    assert sorted(os.listdir(tmp_path / "resumed" / "samples")) == [
+        "step_0000002.png", "step_0000004.png"]
+
+
+def test_export_samples_images_of_the_dataset_shape(tmp_path):
+    run = training.train(tiny("sphere_gan", "fashion_mnist", 2), tmp_path, verbose=0)
+    sample = tf.saved_model.load(str(tmp_path / "saved_model")).signatures["serving_default"]
+    z = tf.random.normal([5, run.config.latent_dim])
+    images = sample(z=z)["images"].numpy()
+    assert images.shape == (5, 28, 28, 1)
+    assert np.all(np.abs(images) <= 1)
+    np.testing.assert_allclose(images, run.model.generator(z, training=False), atol=1e-5)
+
+
+@pytest.mark.parametrize("overrides,message", [
+    ({"variant": "nope"}, "unknown variant"),
+    ({"data__name": "no_such_dataset_xyz"}, "no_such_dataset_xyz"),
+    ({"data__batch_size": 0}, "batch_size must be positive"),
+    ({"train__steps": -1}, "steps must be positive"),
+    ({"data__name": "/no/such/folder"}, "/no/such/folder"),
+    ({"train__checkpoint_every": 3}, "multiple"),
+])
+def test_bad_settings_are_user_errors(tmp_path, overrides, message):
+    with pytest.raises(UserError, match=message):
+        training.Run(load_config("ns_gan", "ring8", **overrides), tmp_path / "w")
+
+
+def test_a_workdir_of_another_run_is_refused_and_left_alone(tmp_path):
+    training.train(tiny("ns_gan", "ring8", 2), tmp_path, verbose=0)
+    before = _snapshot(tmp_path)
+    with pytest.raises(UserError, match="holds a run with variant='ns_gan'"):
+        training.Run(tiny("sngan", "ring8", 2), tmp_path)
+    assert _snapshot(tmp_path) == before
+
+
+# ------------------------------------------------------------------ the command line
+def cli(*args, cwd=ROOT):
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    return subprocess.run([sys.executable, os.path.join(ROOT, "train.py"), *args],
+                          capture_output=True, text=True, cwd=cwd, env=env, timeout=600)
+
+
+def _snapshot(path):
+    digest = {}
+    for folder, _, files in os.walk(path):
+        for name in files:
+            full = os.path.join(folder, name)
+            with open(full, "rb") as f:
+                digest[os.path.relpath(full, path)] = hashlib.sha256(f.read()).hexdigest()
+    return digest
+
+
+def _fashion_args(workdir, steps):
+    return ["--config=configs/sphere_gan.py:fashion_mnist", f"--workdir={workdir}",
+            f"--config.train.steps={steps}", "--config.train.log_every=2",
+            "--config.train.checkpoint_every=2", "--config.train.sample_every=2",
+            "--config.networks.width=4", "--config.data.batch_size=8"]
+
+
+def test_cli_trains_resumes_and_exports_for_saved_model_cli(tmp_path):
+    workdir = tmp_path / "run"
+    first = cli(*_fashion_args(workdir, 2))
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert "steps 0 -> 2" in first.stdout
+    second = cli(*_fashion_args(workdir, 4))
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert "steps 2 -> 4" in second.stdout and "done: step 4" in second.stdout
+    saved_model_cli = os.path.join(os.path.dirname(sys.executable), "saved_model_cli")
+    np.save(tmp_path / "z.npy", np.random.default_rng(0).normal(size=(3, 64)).astype(np.float32))
+    out = subprocess.run(
+        [saved_model_cli, "run", "--dir", str(workdir / "saved_model"), "--tag_set", "serve",
+         "--signature_def", "serving_default", "--inputs", f"z={tmp_path / 'z.npy'}",
+         "--outdir", str(tmp_path / "out")], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    images = np.load(tmp_path / "out" / "images.npy")
+    assert images.shape == (3, 28, 28, 1)
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--config.variant=nope"], "unknown variant 'nope'"),
+    (["--config.data.name=/no/such/folder"], "/no/such/folder"),
+    (["--config.train.steps=0"], "steps must be positive"),
+])
+def test_cli_bad_input_is_one_line_error(tmp_path, args, message):
+    result = cli(f"--workdir={tmp_path / 'w'}", *args)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1 and message in errors[0], result.stderr[-2000:]
+
+
+def test_cli_unknown_config_file_is_a_flag_error(tmp_path):
+    result = cli("--config=configs/no_such_variant.py:ring8", f"--workdir={tmp_path}")
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "no_such_variant" in result.stderr
+
+
+@pytest.mark.parametrize("damage", ["truncate_data", "garble_index"])
+def test_cli_corrupt_checkpoint_is_an_error_and_nothing_changes(tmp_path, damage):
+    training.train(tiny("ns_gan", "ring8", 2), tmp_path, verbose=0)
+    checkpoints = tmp_path / "checkpoints"
+    if damage == "truncate_data":
+        data_file = next(p for p in checkpoints.iterdir() if ".data-" in p.name)
+        data_file.write_bytes(data_file.read_bytes()[:10])
+    else:
+        (checkpoints / "checkpoint").write_text("this is not a checkpoint index {{{")
+    before = _snapshot(tmp_path)
+    result = cli("--config=configs/ns_gan.py:ring8", f"--workdir={tmp_path}",
+                 "--config.train.steps=4", "--config.networks.width=16",
+                 "--config.data.batch_size=8", "--config.train.log_every=2",
+                 "--config.train.checkpoint_every=2", "--config.train.sample_every=2")
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    assert "checkpoint" in result.stderr.splitlines()[-1]
+    assert _snapshot(tmp_path) == before
