@@ -1,0 +1,43 @@
+"""Every foundation variant learns: on ring8 its samples cover at least 6 of the 8 modes."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from test_training import ROOT, load_config
+from tfgan_variants import evaluation, training
+
+FOUNDATION = ("ns_gan", "wgan_gp", "sngan", "sphere_gan")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("variant", FOUNDATION)
+def test_variant_covers_ring8(tmp_path, variant):
+    config = load_config(variant, "ring8", train__steps=2000)
+    config.train.update({"log_every": 500, "sample_every": 1000, "checkpoint_every": 1000})
+    training.train(config, tmp_path, verbose=0)
+    result = evaluation.evaluate_workdir(str(tmp_path))
+    print(variant, json.dumps(result))
+    assert result["modes_covered"] >= 6, result
+    assert result["high_quality_fraction"] > 0.5, result
+
+
+def test_eval_cli_reports_mode_coverage_and_rejects_bad_workdirs(tmp_path):
+    config = load_config("ns_gan", "ring8", train__steps=2, data__batch_size=8)
+    training.train(config, tmp_path / "run", verbose=0)
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    run = [sys.executable, os.path.join(ROOT, "eval.py"), "--num_samples=100"]
+    good = subprocess.run(run + [f"--workdir={tmp_path / 'run'}"], capture_output=True,
+                          text=True, env=env, timeout=300)
+    assert good.returncode == 0, good.stderr[-2000:]
+    result = json.loads(good.stdout.strip().splitlines()[-1])
+    assert result["num_modes"] == 8 and result["num_samples"] == 100
+    assert 0 <= result["modes_covered"] <= 8 and 0 <= result["high_quality_fraction"] <= 1
+    assert json.loads((tmp_path / "run" / "eval.json").read_text()) == result
+    for workdir in (tmp_path / "missing", tmp_path):
+        bad = subprocess.run(run + [f"--workdir={workdir}"], capture_output=True, text=True,
+                             env=env, timeout=300)
+        assert bad.returncode == 2 and "Traceback" not in bad.stderr
+        assert bad.stderr.strip().splitlines()[-1].startswith("error: ")
