@@ -10,8 +10,8 @@ def get_config(dataset="fashion_mnist"):
     config = config_base.base_config("sngan", dataset)
     config.networks.d_norm = "spectral"
     if dataset in config_base.TWO_D:
-        config.optimizer.g = config_base.adam(1e-3, 0.5, 0.999)
-        config.optimizer.d = config_base.adam(1e-3, 0.5, 0.999)
+        config.optimizer.g = config_base.adam(1e-3, 0.5, 0.999, "linear")
+        config.optimizer.d = config_base.adam(1e-3, 0.5, 0.999, "linear")
     else:
         config.networks.name = "sngan_cnn"
         config.optimizer.g = config_base.adam(1e-4, 0.5, 0.999)

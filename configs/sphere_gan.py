@@ -15,8 +15,8 @@ def get_config(dataset="fashion_mnist"):
     config.optimizer.d = config_base.adam(1e-4, 0.0, 0.9)
     if dataset in config_base.TWO_D:
         config.networks.d_norm = "layer"
-        config.optimizer.g = config_base.adam(5e-4, 0.0, 0.9)
-        config.optimizer.d = config_base.adam(5e-4, 0.0, 0.9)
+        config.optimizer.g = config_base.adam(5e-4, 0.0, 0.9, "linear")
+        config.optimizer.d = config_base.adam(5e-4, 0.0, 0.9, "linear")
     else:
         config.networks.update({"name": "sngan_cnn", "d_norm": "layer",
                                 "pooling": "global_average"})

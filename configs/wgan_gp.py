@@ -10,9 +10,10 @@ def get_config(dataset="fashion_mnist"):
     config = config_base.base_config("wgan_gp", dataset)
     config.hparams.gp_weight = 10.0
     config.hparams.n_critic = 5
-    lr = 1e-4 if dataset not in config_base.TWO_D else 5e-4
-    config.optimizer.g = config_base.adam(lr, 0.5, 0.9)
-    config.optimizer.d = config_base.adam(lr, 0.5, 0.9)
+    two_d = dataset in config_base.TWO_D
+    lr, decay = (5e-4, "linear") if two_d else (1e-4, "none")
+    config.optimizer.g = config_base.adam(lr, 0.5, 0.9, decay)
+    config.optimizer.d = config_base.adam(lr, 0.5, 0.9, decay)
     if dataset not in config_base.TWO_D:
         config.networks.d_norm = "layer"
     return config

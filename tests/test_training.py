@@ -46,7 +46,9 @@ def weights(run):
 def test_interrupted_and_resumed_run_equals_uninterrupted_run(tmp_path, variant, dataset):
     """Model, optimizer slots, SN vectors, BN statistics, data position and noise all resume."""
     straight = training.train(tiny(variant, dataset, 4), tmp_path / "straight", verbose=0)
-    training.train(tiny(variant, dataset, 2), tmp_path / "resumed", verbose=0)
+    interrupted = training.train(tiny(variant, dataset, 4), tmp_path / "resumed", verbose=0,
+                                 until=2)
+    assert interrupted.step == 2 and not os.path.exists(tmp_path / "resumed" / "saved_model")
     resumed = training.Run(tiny(variant, dataset, 4), tmp_path / "resumed")
     assert resumed.step == 2
     resumed.train(verbose=0)
@@ -169,3 +171,18 @@ def test_cli_corrupt_checkpoint_is_an_error_and_nothing_changes(tmp_path, damage
     assert "Traceback" not in result.stderr
     assert "checkpoint" in result.stderr.splitlines()[-1]
     assert _snapshot(tmp_path) == before
+
+
+def test_linear_decay_reaches_zero_at_the_last_update_and_bad_decay_is_an_error():
+    config = load_config("sngan", "ring8")
+    config.optimizer.d.decay = "linear"
+    optimizer = training.make_optimizer(config.optimizer.d, updates=10)
+    rate = optimizer.learning_rate  # evaluated at the optimizer's iteration count
+    assert float(rate) == pytest.approx(config.optimizer.d.learning_rate)
+    optimizer.iterations.assign(5)
+    assert float(optimizer.learning_rate) == pytest.approx(config.optimizer.d.learning_rate / 2)
+    optimizer.iterations.assign(10)
+    assert float(optimizer.learning_rate) == 0.0
+    config.optimizer.d.decay = "cosine-ish"
+    with pytest.raises(UserError, match="unknown learning-rate decay"):
+        training.make_optimizer(config.optimizer.d, updates=10)

@@ -78,8 +78,15 @@ def validate(config):
                             f"{sorted(OPTIMIZERS)}")
 
 
-def make_optimizer(config):
-    kwargs = {k: v for k, v in config.items() if k != "name"}
+def make_optimizer(config, updates):
+    """The optimizer of `config`; with `decay: linear` its learning rate falls linearly to 0
+    over `updates` applications (SN-GAN's schedule, Miyato et al. 2018, Appendix B)."""
+    kwargs = {k: v for k, v in config.items() if k not in ("name", "decay")}
+    if config.get("decay", "none") == "linear":
+        kwargs["learning_rate"] = keras.optimizers.schedules.PolynomialDecay(
+            kwargs["learning_rate"], decay_steps=updates, end_learning_rate=0.0)
+    elif config.get("decay", "none") != "none":
+        raise UserError(f"unknown learning-rate decay {config.decay!r}; use 'none' or 'linear'")
     return OPTIMIZERS[config.name](**kwargs)
 
 
@@ -92,7 +99,9 @@ def build_model(config, data_shape):
                                          **config.hparams)
     except (TypeError, ValueError) as e:
         raise UserError(f"cannot build {config.variant}: {e}") from None
-    model.compile(make_optimizer(config.optimizer.g), make_optimizer(config.optimizer.d),
+    steps = config.train.steps
+    model.compile(make_optimizer(config.optimizer.g, steps),
+                  make_optimizer(config.optimizer.d, steps * model.n_critic),
                   jit_compile=config.train.jit_compile)
     return model
 
@@ -301,9 +310,13 @@ class Run:
         return None
 
     # -- training
-    def train(self, verbose=None):
-        """Trains up to config.train.steps, resuming from the newest checkpoint; exports G."""
-        total, start = self.config.train.steps, self.step
+    def train(self, verbose=None, until=None):
+        """Trains up to config.train.steps, resuming from the newest checkpoint; exports G.
+
+        `until` stops earlier, at that step, with a checkpoint, as a preempted job would;
+        the schedule (learning-rate decay) is still that of config.train.steps.
+        """
+        total, start = min(self.config.train.steps, until or math.inf), self.step
         if self.chief:
             self.workdir.write_config(self.config)
             if start == 0:
@@ -321,11 +334,13 @@ class Run:
                            callbacks=[TrainingMonitor(self, total)], verbose=verbose)
         elif self.chief:
             print(f"already trained to step {start} (asked: {total}); exporting", flush=True)
+        if total < self.config.train.steps:
+            return None
         return self.export()
 
 
-def train(config, workdir, strategy=None, verbose=None):
+def train(config, workdir, strategy=None, verbose=None, until=None):
     """Builds (or resumes) the run in `workdir` and trains it; returns the Run."""
     run = Run(config, workdir, strategy)
-    run.train(verbose=verbose)
+    run.train(verbose=verbose, until=until)
     return run
