@@ -146,6 +146,18 @@ def test_cli_bad_input_is_one_line_error(tmp_path, args, message):
     assert len(errors) == 1 and message in errors[0], result.stderr[-2000:]
 
 
+def test_cli_mirrored_strategy_on_logical_cpus_trains_and_checks_the_batch(tmp_path):
+    args = ["--config=configs/ns_gan.py:ring8", "--strategy=mirrored",
+            "--config.train.steps=2", "--config.train.log_every=2",
+            "--config.train.checkpoint_every=2", "--config.train.sample_every=2"]
+    good = cli(*args, "--num_cpu_devices=2", f"--workdir={tmp_path / 'two'}")
+    assert good.returncode == 0, good.stderr[-2000:]
+    assert "(2 replica(s))" in good.stdout
+    bad = cli(*args, "--num_cpu_devices=3", f"--workdir={tmp_path / 'three'}")
+    assert bad.returncode == 2
+    assert "does not divide among 3 replicas" in bad.stderr.splitlines()[-1]
+
+
 def test_cli_unknown_config_file_is_a_flag_error(tmp_path):
     result = cli("--config=configs/no_such_variant.py:ring8", f"--workdir={tmp_path}")
     assert result.returncode != 0
