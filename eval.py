@@ -20,14 +20,11 @@ def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"unexpected arguments: {' '.join(argv[1:])}")
     logging.set_verbosity(logging.WARNING)
-    from tfgan_variants import cli, evaluation
+    from tfgan_variants import cli, evaluation, files
     with cli.user_errors():
         result = evaluation.evaluate_workdir(_WORKDIR.value, _NUM_SAMPLES.value, _SEED.value)
         text = json.dumps(result, sort_keys=True)
-        tmp = os.path.join(_WORKDIR.value, "eval.json.tmp")
-        with open(tmp, "w") as f:
-            f.write(text + "\n")
-        os.replace(tmp, os.path.join(_WORKDIR.value, "eval.json"))
+        files.write_text_atomically(os.path.join(_WORKDIR.value, "eval.json"), text + "\n")
         print(text)
 
 

@@ -23,7 +23,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from tfgan_variants import VARIANTS, data, export, networks, visualize
+from tfgan_variants import VARIANTS, data, export, files, networks, visualize
 from tfgan_variants.errors import UserError
 
 # Our datasets are shuffled by data.py; Keras' fit warns that it cannot shuffle them.
@@ -82,11 +82,12 @@ def make_optimizer(config, updates):
     """The optimizer of `config`; with `decay: linear` its learning rate falls linearly to 0
     over `updates` applications (SN-GAN's schedule, Miyato et al. 2018, Appendix B)."""
     kwargs = {k: v for k, v in config.items() if k not in ("name", "decay")}
-    if config.get("decay", "none") == "linear":
+    decay = config.get("decay", "none")
+    if decay == "linear":
         kwargs["learning_rate"] = keras.optimizers.schedules.PolynomialDecay(
             kwargs["learning_rate"], decay_steps=updates, end_learning_rate=0.0)
-    elif config.get("decay", "none") != "none":
-        raise UserError(f"unknown learning-rate decay {config.decay!r}; use 'none' or 'linear'")
+    elif decay != "none":
+        raise UserError(f"unknown learning-rate decay {decay!r}; use 'none' or 'linear'")
     return OPTIMIZERS[config.name](**kwargs)
 
 
@@ -148,10 +149,7 @@ class Workdir:
             os.makedirs(path, exist_ok=True)
 
     def write_config(self, config):
-        tmp = self.config_file + ".tmp"
-        with open(tmp, "w") as f:
-            f.write(config.to_json(indent=2))
-        os.replace(tmp, self.config_file)
+        files.write_text_atomically(self.config_file, config.to_json(indent=2))
 
 
 def restore_latest(manager, checkpoint):
