@@ -1,6 +1,5 @@
 """Training runs end to end: exact resume, export, the command line and its errors."""
 import hashlib
-import importlib.util
 import os
 import subprocess
 import sys
@@ -9,18 +8,14 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from tfgan_variants import training
+from tfgan_variants import config_base, training
 from tfgan_variants.errors import UserError
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def load_config(variant, dataset, /, **overrides):
-    spec = importlib.util.spec_from_file_location(variant, os.path.join(ROOT, "configs",
-                                                                        f"{variant}.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    config = module.get_config(dataset)
+    config = config_base.load(variant, dataset)
     config.train.update({"log_every": 2, "sample_every": 2, "checkpoint_every": 2})
     for dotted, value in overrides.items():
         *blocks, key = dotted.split("__")

@@ -4,7 +4,13 @@
 prescribes (objective hyperparameters, optimizers, n_critic, discriminator head). The
 sizes here are CPU-friendly; the paper-scale settings are named config entries.
 """
+import importlib.util
+import os
+
 import ml_collections
+
+#: The repository's configs/ folder (one `<variant>.py` per variant).
+CONFIG_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "configs")
 
 TWO_D = ("ring8", "grid25")
 GRAYSCALE_28 = ("mnist", "fashion_mnist")
@@ -40,7 +46,13 @@ def base_config(variant, dataset):
         "num_samples_grid": 64,
     })
 
+    # Evaluation during training (`every` 0: off): metrics to TensorBoard and eval.jsonl,
+    # the best generator by FID kept in best_checkpoint/. An empty `metrics`: all that apply.
+    config.eval = ml_collections.ConfigDict({
+        "every": 0, "num_samples": 2000, "metrics": "", "feature_extractor": "auto"})
+
     if dataset in TWO_D:
+        config.eval.update({"every": 2000, "num_samples": 2500})
         config.data.batch_size = 256
         config.latent_dim = 16
         config.networks.update({"name": "mlp", "width": 128, "depth": 3, "d_norm": "none"})
@@ -50,6 +62,17 @@ def base_config(variant, dataset):
         config.train.update({"steps": 10000, "sample_every": 2000, "checkpoint_every": 2000,
                              "num_samples_grid": 2500})
     elif dataset in GRAYSCALE_28:
+        config.eval.every = 500   # on the domain classifier (features.py)
         config.networks.width = 32
         config.train.steps = 3000
     return config
+
+
+def load(variant, dataset):
+    """`configs/<variant>.py`'s `get_config(dataset)`, as `--config=configs/<variant>.py:<dataset>`
+    gives it (for benchmarks and tests, which build runs without the flag)."""
+    spec = importlib.util.spec_from_file_location(f"configs.{variant}",
+                                                  os.path.join(CONFIG_DIR, f"{variant}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.get_config(dataset)

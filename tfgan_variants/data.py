@@ -350,6 +350,27 @@ def _read_idx_images(path):
     return images
 
 
+def _read_idx_labels(path):
+    """The int64 (N,) labels of a gzipped IDX label file."""
+    try:
+        with gzip.open(path, "rb") as f:
+            return np.frombuffer(f.read(), np.uint8, offset=8).astype(np.int64)
+    except (OSError, ValueError) as e:
+        raise UserError(f"cannot read {path} as gzipped IDX labels: {e}") from None
+
+
+def labelled_split(name, split):
+    """(uint8 images (N, 28, 28, 1), int64 labels) of a split of mnist or fashion_mnist."""
+    if name not in KERAS_DATASETS:
+        raise UserError(f"labels are read for {KERAS_DATASETS} only, not {name!r}")
+    path = _keras_file(name, split)
+    if name == "fashion_mnist":
+        return _read_idx_images(path), _read_idx_labels(path.replace("images-idx3",
+                                                                     "labels-idx1"))
+    with np.load(path) as f:
+        return f[f"x_{split}"][..., None], f[f"y_{split}"].astype(np.int64)
+
+
 def _open_npz(path):
     path = os.path.expanduser(path)
     if not os.path.isfile(path):

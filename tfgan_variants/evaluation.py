@@ -1,17 +1,32 @@
-"""Evaluation of a trained run: samples from the exported generator, scored by `metrics`.
+"""Evaluation of generators: samples scored by `metrics` on `features`, the standard way.
 
-This first version scores 2-D mixtures (mode coverage, PacGAN's protocol); image metrics
-(FID, KID, IS, precision/recall on classifier features) build on it.
+`Evaluator` holds what one comparison needs (the reference data's features, computed once
+and cached on disk per dataset + extractor + size) and scores any sampler against it;
+`evaluate_workdir` scores the generator a training run exported, as `eval.py` does; the
+training loop uses the same `Evaluator` every `config.eval.every` steps.
+
+Images are scored with FID, KID (mean and std over blocks of at most 1024), Inception Score
+(one split, TF-GAN's function, on the extractor's logits) and precision / recall (k = 3);
+2-D mixtures with mode coverage and, on the points themselves, FID, KID and precision /
+recall. The reference set is the dataset's test split where it has one (the training split
+otherwise), `num_samples` examples in a fixed order.
 """
+import hashlib
 import json
 import os
+import time
 
 import ml_collections
 import numpy as np
 import tensorflow as tf
 
-from tfgan_variants import data, export, metrics
+from tfgan_variants import data, export, features, files, metrics, visualize
 from tfgan_variants.errors import UserError
+
+IMAGE_METRICS = ("fid", "kid", "inception_score", "precision_recall")
+MIXTURE_METRICS = ("mode_coverage", "fid", "kid", "precision_recall")
+DEFAULT_NUM_SAMPLES = {True: 2500, False: 10000}   # keyed on "is 2-D"
+_REAL_SEED = 1234   # reference examples are drawn with a seed no training run uses by default
 
 
 def load_run_config(workdir):
@@ -37,19 +52,198 @@ def generate(sample, latent_dim, num_samples, seed=0, batch_size=500):
     return np.concatenate(outputs)
 
 
-def evaluate_workdir(workdir, num_samples=2500, seed=0):
-    """Metrics of the generator exported in `workdir`, as a JSON-ready dict."""
-    config = load_run_config(workdir)
-    sample, latent_dim = export.load_generator(os.path.join(workdir, "saved_model"))
-    name = config.data.name
-    if name not in data.DATASETS_2D:
-        raise UserError(f"image metrics for {name!r} are not available yet; this version "
-                        f"evaluates the 2-D mixtures {data.DATASETS_2D}")
-    points = generate(sample, latent_dim, num_samples, seed)
-    if points.shape[1:] != (2,):
-        raise UserError(f"the generator makes samples of shape {points.shape[1:]}, "
-                        f"not the 2-D points of {name}")
-    result = metrics.mode_coverage(points, data.mixture_centers(name), data.mixture_std(name))
-    result.update({"num_samples": int(num_samples), "dataset": name,
-                   "variant": config.variant})
+def parse_metrics(names, is_2d):
+    """The metric names to compute: all that apply when `names` is empty, else the listed
+    ones (a comma-separated string or a sequence), each checked to apply to the data."""
+    available = MIXTURE_METRICS if is_2d else IMAGE_METRICS
+    if isinstance(names, str):
+        names = [n.strip() for n in names.split(",") if n.strip()]
+    if not names:
+        return available
+    unknown = [n for n in names if n not in available]
+    if unknown:
+        kind = "2-D data" if is_2d else "images"
+        raise UserError(f"unknown metric(s) {', '.join(unknown)} for {kind}; choose from "
+                        f"{', '.join(available)}")
+    return tuple(names)
+
+
+def _reference_split(name, image_size, data_dir):
+    """'test' where the dataset has it, else the training split."""
+    try:
+        data.describe(name, image_size, data_dir, split="test")
+        return "test"
+    except UserError:
+        return "train"
+
+
+def real_samples(name, count, *, split="test", image_size=None, data_dir=None):
+    """The first `count` examples of the dataset in a fixed (seeded) order."""
+    batch = min(count, 1000)
+    dataset = data.load(name, batch, seed=_REAL_SEED, split=split, image_size=image_size,
+                        data_dir=data_dir)
+    batches = [b.numpy() for b in dataset.take(-(-count // batch))]
+    return np.concatenate(batches)[:count]
+
+
+class Evaluator:
+    """Scores samplers against one reference set of a dataset under one feature extractor.
+
+    Args:
+        dataset: the data's name (as in `config.data.name`).
+        num_samples: generated samples per evaluation, and reference examples (at most the
+            reference split's size).
+        metric_names: a subset of IMAGE_METRICS / MIXTURE_METRICS; empty: all that apply.
+        extractor: 'auto', 'identity', 'domain_classifier' or 'inception_v3'.
+    """
+
+    def __init__(self, dataset, num_samples=None, metric_names=(), extractor="auto", *,
+                 image_size=None, data_dir=None, inception_weights=None, verbose=1):
+        self.info = data.describe(dataset, image_size, data_dir)
+        self.dataset, self.image_size, self.data_dir = dataset, image_size, data_dir
+        self.num_samples = int(num_samples or DEFAULT_NUM_SAMPLES[self.info.is_2d])
+        if self.num_samples < 2:
+            raise UserError(f"num_samples must be at least 2, got {self.num_samples}")
+        self.metric_names = parse_metrics(metric_names, self.info.is_2d)
+        self.extractor = features.make(extractor, dataset, inception_weights, verbose)
+        if "inception_score" in self.metric_names and self.extractor.name == "identity":
+            raise UserError("the Inception Score needs a classifier's logits")
+        self.verbose = verbose
+        self._real = None
+
+    # -- the reference set
+    def real_features(self):
+        """Features of the reference examples, from the disk cache when computed before."""
+        if self._real is None:
+            self._real = self._load_or_compute_real()
+        return self._real
+
+    def _cache_path(self):
+        split = "mixture" if self.info.is_2d else _reference_split(
+            self.dataset, self.image_size, self.data_dir)
+        source = os.path.abspath(self.dataset) if os.path.exists(self.dataset) else self.dataset
+        key = json.dumps([source, split, self.info.shape, self.extractor.name,
+                          self.num_samples, _REAL_SEED, self.data_dir])
+        digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+        slug = "".join(c if c.isalnum() else "_" for c in os.path.basename(self.dataset))
+        return split, os.path.join(features.cache_dir(), "real_features",
+                                   f"{slug}-{split}-{digest}.npz")
+
+    def _load_or_compute_real(self):
+        split, path = self._cache_path()
+        try:
+            with np.load(path) as cached:
+                return features.Features(cached["pool"],
+                                         cached["logits"] if cached["logits"].size else None)
+        except (OSError, ValueError, KeyError):
+            pass   # absent or damaged: recompute and overwrite
+        if self.verbose:
+            print(f"computing reference features of {self.dataset} ({split}) with "
+                  f"{self.extractor.name} (once; cached in {os.path.dirname(path)})",
+                  flush=True)
+        count = self.num_samples
+        if self.info.num_examples:
+            count = min(count, data.describe(self.dataset, self.image_size, self.data_dir,
+                                             split=split).num_examples or count)
+        real = self.extractor(real_samples(self.dataset, count, split=split,
+                                           image_size=self.image_size, data_dir=self.data_dir))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        partial = path + ".partial.npz"
+        np.savez(partial, pool=real.pool,
+                 logits=real.logits if real.logits is not None else np.zeros(0))
+        os.replace(partial, path)
+        return real
+
+    # -- scoring
+    def check_samples(self, samples):
+        if samples.shape[1:] != tuple(self.info.shape):
+            raise UserError(f"the generator makes samples of shape {samples.shape[1:]}, but "
+                            f"{self.dataset} has shape {tuple(self.info.shape)}")
+        if not np.all(np.isfinite(samples)):
+            raise UserError("the generator's samples contain NaN or Inf")
+
+    def score(self, samples):
+        """The metrics of `samples` (shape [n, *data shape]) as a JSON-ready dict."""
+        samples = np.asarray(samples)
+        self.check_samples(samples)
+        start = time.time()
+        real, fake = self.real_features(), self.extractor(samples)
+        result = {"num_samples": int(len(samples)), "feature_extractor": self.extractor.name,
+                  "dataset": self.dataset}
+        names = self.metric_names
+        if "mode_coverage" in names:
+            result.update(metrics.mode_coverage(samples, data.mixture_centers(self.dataset),
+                                                data.mixture_std(self.dataset)))
+        if "fid" in names:
+            result["fid"] = float(metrics.frechet_distance(real.pool, fake.pool))
+        if "kid" in names:
+            mean, std = metrics.kernel_distance(real.pool, fake.pool)
+            result.update({"kid": float(mean), "kid_std": float(std)})
+        if "inception_score" in names:
+            result["inception_score"] = float(metrics.inception_score(fake.logits))
+        if "precision_recall" in names:
+            precision, recall = metrics.precision_recall(real.pool, fake.pool)
+            result.update({"precision": precision, "recall": recall})
+        result["seconds"] = round(time.time() - start, 3)
+        # JSON has no NaN: KID's std over a single block is undefined.
+        return {k: None if isinstance(v, float) and not np.isfinite(v) else v
+                for k, v in result.items()}
+
+    def evaluate(self, sample, latent_dim, seed=0):
+        """(metrics, samples) of a sampler z -> samples on `num_samples` seeded latents."""
+        samples = generate(sample, latent_dim, self.num_samples, seed)
+        return self.score(samples), samples
+
+    def picture(self, samples, title=""):
+        """The samples over the true centres (2-D) or a grid of the first 64 (images)."""
+        if self.info.is_2d:
+            return visualize.scatter_plot(samples, data.mixture_centers(self.dataset), title)
+        return visualize.image_grid(samples[:64])
+
+
+def evaluate_saved_model(path, dataset, *, num_samples=None, metric_names=(),
+                         extractor="auto", seed=0, image_size=None, data_dir=None,
+                         inception_weights=None, picture_path=None):
+    """Metrics of an exported generator against `dataset`; optionally writes its picture."""
+    sample, latent_dim = export.load_generator(path)
+    evaluator = Evaluator(dataset, num_samples, metric_names, extractor, image_size=image_size,
+                          data_dir=data_dir, inception_weights=inception_weights)
+    result, samples = evaluator.evaluate(sample, latent_dim, seed)
+    if picture_path:
+        visualize.save_png(evaluator.picture(samples, os.path.basename(path)), picture_path)
     return result
+
+
+def evaluate_workdir(workdir, num_samples=None, seed=0, metric_names=(), extractor="auto",
+                     inception_weights=None):
+    """Metrics of the generator exported in `workdir`; writes <workdir>/eval_samples.png."""
+    config = load_run_config(workdir)
+    saved_model = os.path.join(workdir, "saved_model")
+    if not os.path.isdir(saved_model):
+        raise UserError(f"{workdir} has no exported generator (saved_model/): the run has "
+                        "not finished; run train.py with the same flags to finish it")
+    result = evaluate_saved_model(
+        saved_model, config.data.name, num_samples=num_samples, metric_names=metric_names,
+        extractor=extractor, seed=seed, image_size=config.data.get("image_size") or None,
+        data_dir=config.data.get("data_dir") or None, inception_weights=inception_weights,
+        picture_path=os.path.join(workdir, "eval_samples.png"))
+    result["variant"] = config.variant
+    return result
+
+
+def write_json_lines(path, record):
+    """Appends one JSON object as a line (the in-training evaluation log)."""
+    with open(path, "a") as f:
+        f.write(json.dumps(record, sort_keys=True) + "\n")
+
+
+def truncate_json_lines(path, after_step):
+    """Drops the records of steps later than `after_step` (evaluations of a run that died
+    before its next checkpoint and will be redone by the resumed run)."""
+    if not os.path.exists(path):
+        return
+    with open(path) as f:
+        records = [line for line in f if line.strip()]
+    kept = [line for line in records if json.loads(line).get("step", 0) <= after_step]
+    if len(kept) != len(records):
+        files.write_text_atomically(path, "".join(kept))

@@ -23,7 +23,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from tfgan_variants import VARIANTS, data, export, files, networks, visualize
+from tfgan_variants import VARIANTS, data, evaluation, export, features, files, networks, visualize
 from tfgan_variants.errors import UserError
 
 # Our datasets are shuffled by data.py; Keras' fit warns that it cannot shuffle them.
@@ -72,6 +72,12 @@ def validate(config):
     if config.train.checkpoint_every % config.train.log_every:
         raise UserError("--config.train.checkpoint_every must be a multiple of "
                         f"--config.train.log_every ({config.train.log_every})")
+    if config.eval.every < 0:
+        raise UserError(f"--config.eval.every must be >= 0 (0: off), got {config.eval.every}")
+    if config.eval.feature_extractor not in features.EXTRACTORS:
+        raise UserError(f"unknown --config.eval.feature_extractor "
+                        f"{config.eval.feature_extractor!r}; choose one of {features.EXTRACTORS}")
+    evaluation.parse_metrics(config.eval.metrics, config.data.name in data.DATASETS_2D)
     for role in ("g", "d"):
         if config.optimizer[role].name not in OPTIMIZERS:
             raise UserError(f"unknown optimizer {config.optimizer[role].name!r}; choose one of "
@@ -122,6 +128,9 @@ class Workdir:
         self.tensorboard = os.path.join(self.path, "tensorboard")
         self.samples = os.path.join(self.path, "samples")
         self.saved_model = os.path.join(self.path, "saved_model")
+        self.eval_log = os.path.join(self.path, "eval.jsonl")
+        self.best_checkpoint = os.path.join(self.path, "best_checkpoint")
+        self.best_file = os.path.join(self.best_checkpoint, "best.json")
         self.config_file = os.path.join(self.path, "config.json")
 
     def prepare(self, config):
@@ -196,6 +205,8 @@ class TrainingMonitor(keras.callbacks.Callback):
             run.write_samples(step)
         if step % run.config.train.checkpoint_every == 0 or done:
             run.save_checkpoint(step)
+        if run.config.eval.every and step % run.config.eval.every == 0:
+            run.evaluate(step)
         if done:
             self.model.stop_training = True
 
@@ -241,14 +252,20 @@ class Run:
         self.manager = tf.train.CheckpointManager(
             self.checkpoint, self._checkpoint_dir(), max_to_keep=config.train.keep_checkpoints)
         self.restored_from = restore_latest(self.manager, self.checkpoint)
+        self._evaluator = None
+        self.best = self._read_best()
+        if self.chief:
+            evaluation.truncate_json_lines(self.workdir.eval_log, self.step)
         self.writer = tf.summary.create_file_writer(self.workdir.tensorboard) if self.chief else None
 
     def _checkpoint_dir(self):
         if self.chief:
             return self.workdir.checkpoints
         # Every worker takes part in a save; only the chief's copy is kept.
-        task = self.strategy.cluster_resolver.task_id
-        return os.path.join(self.workdir.path, f".worker-{task}-checkpoints")
+        return os.path.join(self.workdir.path, f".worker-{self._task()}-checkpoints")
+
+    def _task(self):
+        return self.strategy.cluster_resolver.task_id
 
     @property
     def step(self):
@@ -295,11 +312,58 @@ class Run:
             tf.summary.image("samples", picture[None], max_outputs=1)
         return path
 
-    def save_checkpoint(self, step):
-        path = self.manager.save(checkpoint_number=step)
+    def save_checkpoint(self, step, manager=None):
+        manager = manager or self.manager
+        path = manager.save(checkpoint_number=step)
         if not self.chief:
-            tf.io.gfile.rmtree(self._checkpoint_dir())
+            tf.io.gfile.rmtree(manager.directory)
         return path
+
+    # -- evaluation during training
+    def _read_best(self):
+        """{'step', 'fid'} of the best evaluation so far (None before the first one)."""
+        try:
+            with open(self.workdir.best_file) as f:
+                best = json.load(f)
+            return best if best["step"] <= self.step else None
+        except (OSError, ValueError, KeyError):
+            return None
+
+    def evaluator(self):
+        if self._evaluator is None:
+            config = self.config
+            self._evaluator = evaluation.Evaluator(
+                config.data.name, config.eval.num_samples, config.eval.metrics,
+                config.eval.feature_extractor, image_size=config.data.image_size or None,
+                data_dir=config.data.data_dir or None)
+        return self._evaluator
+
+    def evaluate(self, step):
+        """Scores the generator now: TensorBoard `eval/*`, a line of eval.jsonl, and a
+        checkpoint in best_checkpoint/ whenever the FID is the lowest so far."""
+        evaluator = self.evaluator()
+        result, _ = evaluator.evaluate(lambda z: self.model.generator(z, training=False),
+                                       self.config.latent_dim, seed=self.config.seed)
+        result["step"] = step
+        fid = result.get("fid")
+        improved = fid is not None and (self.best is None or fid < self.best["fid"])
+        if improved:
+            directory = (self.workdir.best_checkpoint if self.chief else
+                         os.path.join(self.workdir.path, f".worker-{self._task()}-best"))
+            self.save_checkpoint(step, tf.train.CheckpointManager(self.checkpoint, directory, 1))
+            self.best = {"step": step, "fid": fid}
+        if not self.chief:
+            return result
+        if improved:
+            files.write_text_atomically(self.workdir.best_file, json.dumps(self.best) + "\n")
+        evaluation.write_json_lines(self.workdir.eval_log, result)
+        with self.writer.as_default(step=step):
+            for name, value in result.items():
+                if name not in ("step", "num_samples", "seconds") and \
+                        isinstance(value, (int, float)) and math.isfinite(value):
+                    tf.summary.scalar(f"eval/{name}", value)
+        self.writer.flush()
+        return result
 
     def export(self):
         if self.chief:
