@@ -13,11 +13,9 @@ def get_config(dataset="fashion_mnist"):
         # n_dis 5 as in the paper's settings A and D-F; with n_dis 1 and lr 1e-3 the MLP
         # generator collapses to one wandering mode on ring8.
         config.hparams.n_critic = 5
-        config.optimizer.g = config_base.adam(2e-4, 0.5, 0.999, "linear")
-        config.optimizer.d = config_base.adam(2e-4, 0.5, 0.999, "linear")
+        config_base.use_optimizer(config, config_base.adam(2e-4, 0.5, 0.999, "linear"))
         config.train.steps = 6000
     else:
         config.networks.name = "sngan_cnn"
-        config.optimizer.g = config_base.adam(1e-4, 0.5, 0.999)
-        config.optimizer.d = config_base.adam(1e-4, 0.5, 0.999)
+        config_base.use_optimizer(config, config_base.adam(1e-4, 0.5, 0.999))
     return config

@@ -11,12 +11,10 @@ def get_config(dataset="fashion_mnist"):
     config = config_base.base_config("sphere_gan", dataset)
     config.hparams.moments = 3
     config.networks.d_out = 1024  # n: the sphere is S^n, embedded in R^(n+1)
-    config.optimizer.g = config_base.adam(1e-4, 0.0, 0.9)
-    config.optimizer.d = config_base.adam(1e-4, 0.0, 0.9)
+    config_base.use_optimizer(config, config_base.adam(1e-4, 0.0, 0.9))
     if dataset in config_base.TWO_D:
         config.networks.d_norm = "layer"
-        config.optimizer.g = config_base.adam(5e-4, 0.0, 0.9, "linear")
-        config.optimizer.d = config_base.adam(5e-4, 0.0, 0.9, "linear")
+        config_base.use_optimizer(config, config_base.adam(5e-4, 0.0, 0.9, "linear"))
     else:
         config.networks.update({"name": "sngan_cnn", "d_norm": "layer",
                                 "pooling": "global_average"})

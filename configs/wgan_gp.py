@@ -12,8 +12,7 @@ def get_config(dataset="fashion_mnist"):
     config.hparams.n_critic = 5
     two_d = dataset in config_base.TWO_D
     lr, decay = (5e-4, "linear") if two_d else (1e-4, "none")
-    config.optimizer.g = config_base.adam(lr, 0.5, 0.9, decay)
-    config.optimizer.d = config_base.adam(lr, 0.5, 0.9, decay)
+    config_base.use_optimizer(config, config_base.adam(lr, 0.5, 0.9, decay))
     if two_d:
         # The authors' toy script (gan_toy.py): "Smaller lambda seems to help for toy tasks".
         # With lambda 10 the critic is too smooth to pull samples into ring8's 0.01-std

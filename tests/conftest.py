@@ -21,3 +21,15 @@ def mirrored_strategy():
     """One 2-replica MirroredStrategy per test session: several strategies in one process
     reuse collective instance keys and abort each other's all-reduces."""
     return tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _op_determinism_stays_within_its_test():
+    """`train.deterministic` changes process-wide settings; keep them to one test."""
+    yield
+    from tensorflow.python.framework import config as framework_config
+    framework_config.disable_op_determinism()
+    tf.config.optimizer.set_experimental_options({"dependency_optimization": True})

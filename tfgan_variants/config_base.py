@@ -22,6 +22,18 @@ def adam(learning_rate, beta_1=0.5, beta_2=0.999, decay="none"):
                                       "beta_1": beta_1, "beta_2": beta_2, "decay": decay})
 
 
+def rmsprop(learning_rate, rho=0.99, decay="none"):
+    """RMSProp settings; rho 0.99 is PyTorch's default, which the WGAN authors' code used."""
+    return ml_collections.ConfigDict({"name": "rmsprop", "learning_rate": learning_rate,
+                                      "rho": rho, "decay": decay})
+
+
+def use_optimizer(config, settings):
+    """The same optimizer `settings` (from `adam` or `rmsprop`) for G and D."""
+    config.optimizer.g = settings
+    config.optimizer.d = ml_collections.ConfigDict(settings.to_dict())
+
+
 def base_config(variant, dataset):
     config = ml_collections.ConfigDict()
     config.variant = variant
@@ -34,7 +46,7 @@ def base_config(variant, dataset):
     config.hparams = ml_collections.ConfigDict()
     config.networks = ml_collections.ConfigDict({
         "name": "dcgan", "width": 64, "depth": 3, "d_out": 1, "d_norm": "batch",
-        "pooling": "flatten"})
+        "pooling": "flatten", "d_dropout": 0.0})
     config.optimizer = ml_collections.ConfigDict({"g": adam(2e-4), "d": adam(2e-4)})
     config.train = ml_collections.ConfigDict({
         "steps": 5000,
@@ -44,6 +56,12 @@ def base_config(variant, dataset):
         "keep_checkpoints": 3,
         "jit_compile": False,
         "num_samples_grid": 64,
+        # Initial std of the instance noise added to D's inputs, annealed linearly to 0 over
+        # the run (Sonderby et al. 2016); 0 is off.
+        "instance_noise": 0.0,
+        # Deterministic graphs for the whole process (`training.make_deterministic`): needed
+        # for a bit-exact resume of wgan_ct; slower on GPUs, where some ops then refuse.
+        "deterministic": False,
     })
 
     # Evaluation during training (`every` 0: off): metrics to TensorBoard and eval.jsonl,
@@ -56,8 +74,7 @@ def base_config(variant, dataset):
         config.data.batch_size = 256
         config.latent_dim = 16
         config.networks.update({"name": "mlp", "width": 128, "depth": 3, "d_norm": "none"})
-        config.optimizer.g = adam(1e-3, decay="linear")
-        config.optimizer.d = adam(1e-3, decay="linear")
+        use_optimizer(config, adam(1e-3, decay="linear"))
         # ring8's modes have std 0.01: samples must settle, which the decay to 0 helps.
         config.train.update({"steps": 10000, "sample_every": 2000, "checkpoint_every": 2000,
                              "num_samples_grid": 2500})

@@ -19,13 +19,16 @@ Three properties hold for every variant because they live here:
   random stream exactly.
 * n_critic: the batch a step receives holds `n_critic` discriminator batches; each
   discriminator update gets its own slice of real data and fresh noise (Gulrajani et al.
-  2017, Algorithm 1; Arjovsky et al. 2017, Algorithm 1). Slices are strided (rows k,
-  k + n_critic, ...), so the k-th global slice is the same whatever the replica count.
+  2017, Algorithm 1; Arjovsky et al. 2017, Algorithm 1). A generator objective that needs
+  data gets one more slice (`real_slices` in all). Slices are strided (rows k,
+  k + real_slices, ...), so the k-th global slice is the same whatever the replica count.
 """
 import threading
 
 import keras
 import tensorflow as tf
+
+from tfgan_variants import networks
 
 
 class _DrawCounter(threading.local):
@@ -55,34 +58,76 @@ class GAN(keras.Model):
         generator_batch_multiplier: the generator step uses this many times the
             discriminator's batch (SN-GAN's ResNet setting uses 2).
         seed: seed of the stateless random stream.
+        instance_noise: initial std s_0 of the instance noise added to D's real and generated
+            inputs in the discriminator step (Sonderby et al. 2016, arXiv 1610.04490;
+            Arjovsky & Bottou 2017, arXiv 1701.04862), annealed linearly to 0 at the last of
+            `instance_noise_steps` steps. 0 (the default) is off and draws nothing.
+        instance_noise_steps: the length of the run, needed when instance_noise > 0.
     """
 
     #: Names of the scalars the model logs; a variant that logs more extends this tuple.
     metric_names = ("d_loss", "g_loss")
+    #: True when the generator's objective compares G(z) with data (MMD-GAN, Cramér GAN): a
+    #: step's batch then holds one more slice of real data, for the generator update, and
+    #: the objective is called as `generator_objective(fake, real)`.
+    generator_needs_real = False
 
     def __init__(self, generator, discriminator, latent_dim, *, n_critic=1,
-                 generator_batch_multiplier=1, seed=0, **kwargs):
+                 generator_batch_multiplier=1, seed=0, instance_noise=0.0,
+                 instance_noise_steps=None, **kwargs):
         super().__init__(**kwargs)
         if n_critic < 1:
             raise ValueError(f"n_critic must be >= 1, got {n_critic}")
+        if instance_noise < 0 or (instance_noise > 0 and not instance_noise_steps):
+            raise ValueError("instance_noise must be >= 0, and > 0 needs instance_noise_steps "
+                             f"(got {instance_noise}, {instance_noise_steps})")
         self.generator = generator
         self.discriminator = discriminator
         self.latent_dim = int(latent_dim)
         self.n_critic = int(n_critic)
         self.generator_batch_multiplier = int(generator_batch_multiplier)
         self.seed = int(seed)
+        self.instance_noise = float(instance_noise)
+        self.instance_noise_steps = instance_noise_steps
         self.trackers = {name: keras.metrics.Mean(name=name) for name in self.metric_names}
         self._draws = _DrawCounter()
         self.built = True  # G and D are built keras Models; `call` needs nothing more.
 
     # ----------------------------------------------------------------- set-up
+    @classmethod
+    def build_networks(cls, config, data_shape, latent_dim):
+        """The networks the constructor takes, by keyword, from a `config.networks` block.
+
+        `training.build_model` calls this and passes the dict to the constructor. The default
+        is G and D of `networks.build`; a variant with more networks (MMD-GAN's decoder, an
+        encoder, a Q head) adds them here and lists their variables in `critic_variables` or
+        `generator_variables`.
+        """
+        generator, discriminator = networks.build(config, data_shape, latent_dim)
+        return {"generator": generator, "discriminator": discriminator}
+
+    @property
+    def critic_variables(self):
+        """What `d_optimizer` trains: D, and any other network that belongs to the critic."""
+        return self.discriminator.trainable_variables
+
+    @property
+    def generator_variables(self):
+        """What `g_optimizer` trains: G, and any other network trained with it."""
+        return self.generator.trainable_variables
+
+    @property
+    def real_slices(self):
+        """Slices of real data in a step's batch: one per critic update (+ the generator's)."""
+        return self.n_critic + int(self.generator_needs_real)
+
     def compile(self, g_optimizer, d_optimizer, **kwargs):
         """Keeps both optimizers and builds their slots now, outside any replica function."""
         super().compile(**kwargs)
         self.g_optimizer = g_optimizer
         self.d_optimizer = d_optimizer
-        g_optimizer.build(self.generator.trainable_variables)
-        d_optimizer.build(self.discriminator.trainable_variables)
+        g_optimizer.build(self.generator_variables)
+        d_optimizer.build(self.critic_variables)
 
     @property
     def metrics(self):
@@ -123,6 +168,19 @@ class GAN(keras.Model):
         """z ~ N(0, I) of shape [batch_size, latent_dim]."""
         return self.random_normal([batch_size, self.latent_dim])
 
+    def instance_noise_std(self):
+        """s_t = s_0 max(0, 1 - t / (T - 1)): s_0 at step 0, 0 at the last step T - 1."""
+        last = max(int(self.instance_noise_steps) - 1, 1)
+        progress = tf.cast(self.step, tf.float32) / last
+        return self.instance_noise * tf.maximum(0.0, 1.0 - progress)
+
+    def add_instance_noise(self, samples):
+        """samples + N(0, s_t^2), a fresh draw per call; samples unchanged when the noise is off."""
+        if not self.instance_noise:
+            return samples
+        noise = self.random_normal([tf.shape(samples)[0], *samples.shape[1:]])
+        return samples + self.instance_noise_std() * noise
+
     # ----------------------------------------------------------------- objectives
     def discriminator_loss(self, real_output, fake_output):
         raise NotImplementedError
@@ -158,7 +216,8 @@ class GAN(keras.Model):
 
     def discriminator_step(self, real):
         fake = self.generator(self.sample_latent(tf.shape(real)[0]), training=True)
-        variables = self.discriminator.trainable_variables
+        real, fake = self.add_instance_noise(real), self.add_instance_noise(fake)
+        variables = self.critic_variables
         with tf.GradientTape() as tape:
             loss, logs = self.discriminator_objective(real, fake)
             loss = self.per_replica(loss)
@@ -166,11 +225,13 @@ class GAN(keras.Model):
         self.after_discriminator_update()
         return logs
 
-    def generator_step(self, batch_size):
+    def generator_step(self, batch_size, real=None):
         z = self.sample_latent(batch_size)
-        variables = self.generator.trainable_variables
+        variables = self.generator_variables
         with tf.GradientTape() as tape:
-            loss, logs = self.generator_objective(self.generator(z, training=True))
+            fake = self.generator(z, training=True)
+            loss, logs = (self.generator_objective(fake, real) if self.generator_needs_real
+                          else self.generator_objective(fake))
             loss = self.per_replica(loss)
         self._minimise(self.g_optimizer, tape, loss, variables)
         return logs
@@ -179,10 +240,12 @@ class GAN(keras.Model):
         real = data[0] if isinstance(data, (tuple, list)) else data
         self._draws.index = 0
         logs = {}
+        slices = self.real_slices
         for k in range(self.n_critic):
-            logs.update(self.discriminator_step(real[k::self.n_critic]))
-        batch = tf.shape(real)[0] // self.n_critic * self.generator_batch_multiplier
-        logs.update(self.generator_step(batch))
+            logs.update(self.discriminator_step(real[k::slices]))
+        batch = tf.shape(real)[0] // slices * self.generator_batch_multiplier
+        logs.update(self.generator_step(
+            batch, real[self.n_critic::slices] if self.generator_needs_real else None))
         for name, value in logs.items():
             self.trackers[name].update_state(value)
         return {name: tracker.result() for name, tracker in self.trackers.items()}

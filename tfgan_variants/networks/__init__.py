@@ -19,7 +19,8 @@ def build(config, data_shape, latent_dim):
         raise UserError(f"architecture {config.name!r} does not fit {kind} of shape "
                         f"{tuple(data_shape)}; use 'mlp' for 2-D data and 'dcgan' or "
                         "'sngan_cnn' for images")
-    d_kwargs = {"output_dim": config.d_out, "width": config.width, "norm": config.d_norm}
+    d_kwargs = {"output_dim": config.d_out, "width": config.width, "norm": config.d_norm,
+                "dropout": config.get("d_dropout", 0.0)}
     if config.name == "mlp":
         return (mlp.generator(latent_dim, data_shape[0], config.width, config.depth),
                 mlp.discriminator(data_shape[0], depth=config.depth, **d_kwargs))
@@ -31,3 +32,11 @@ def build(config, data_shape, latent_dim):
     except ValueError as e:
         raise UserError(f"cannot build {config.name!r} for data of shape "
                         f"{tuple(data_shape)}: {e}") from None
+
+
+def decoder(config, data_shape, code_dim):
+    """A network from `code_dim`-vectors back to data of `data_shape`, built like the generator
+    (MMD-GAN's critic decoder, Li et al. 2017). Call after `build` has checked `config`."""
+    if config.name == "mlp":
+        return mlp.generator(code_dim, data_shape[0], config.width, config.depth)
+    return ARCHITECTURES[config.name].generator(code_dim, tuple(data_shape), config.width)

@@ -1,5 +1,6 @@
-"""Pieces shared by the architecture builders: normalisation choice and geometry."""
+"""Pieces shared by the architecture builders: normalisation, dropout, geometry."""
 import keras
+import tensorflow as tf
 
 from tfgan_variants import layers as tfgan_layers
 
@@ -25,6 +26,49 @@ def normalization(norm):
         # Over all of (H, W, C) per example, as tf.contrib's layer_norm in the Sphere GAN code.
         return keras.layers.LayerNormalization(axis=(-3, -2, -1))
     return None
+
+
+class Dropout(keras.layers.Dropout):
+    """Keras' Dropout, except that a GAN model may draw its masks (`use_mask_source`).
+
+    Keras draws a mask from the layer's seed generator, whose state is the same on every
+    replica: two replicas would drop the same units in their halves of a batch, so the update
+    would depend on the replica count. With a mask source (the engine's stateless, globally
+    drawn and replica-sliced `random_uniform`), masks are a function of (seed, step, draw)
+    and of the global batch, like every other random draw of the training step.
+    """
+
+    mask_source = None
+
+    def call(self, inputs, training=False):
+        if not training or self.rate == 0 or self.mask_source is None:
+            return super().call(inputs, training=training)
+        uniform = self.mask_source([tf.shape(inputs)[0], *inputs.shape[1:]])
+        return tf.where(uniform >= self.rate, inputs / (1.0 - self.rate), tf.zeros_like(inputs))
+
+
+def dropout(rate):
+    """A Dropout layer, or None (no layer at all, as before the option) for rate 0."""
+    if not 0.0 <= rate < 1.0:
+        raise ValueError(f"dropout rate must be in [0, 1), got {rate}")
+    return Dropout(rate) if rate > 0 else None
+
+
+def dropout_layers(model):
+    return [layer for layer in model._flatten_layers() if isinstance(layer, Dropout)]
+
+
+def use_mask_source(model, uniform):
+    """Makes every `Dropout` of `model` draw its masks with `uniform(shape)`, U[0, 1)."""
+    for layer in dropout_layers(model):
+        layer.mask_source = uniform
+
+
+def with_features(model):
+    """A model sharing `model`'s layers that returns (penultimate features, output): the
+    features are the input of its last layer (CT-GAN's D_, Wei et al. 2018)."""
+    return keras.Model(model.inputs, [model.layers[-1].input, model.outputs[0]],
+                       name=f"{model.name}_with_features")
 
 
 def apply(x, *modules):

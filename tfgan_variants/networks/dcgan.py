@@ -2,7 +2,8 @@
 
 G: Dense to a base feature map, BatchNorm + ReLU, 4x4 stride-2 transposed convolutions
 halving the width each time, tanh. D: 4x4 stride-2 convolutions doubling the width, LeakyReLU
-0.2, the chosen normalisation after all but the first, a dense head of `output_dim` units.
+0.2, the chosen normalisation after all but the first, optional dropout after each
+activation (CT-GAN's critic), a dense head of `output_dim` units.
 Image sizes 28, 32, 48 and 64 (any size 2^k times a base of 4 to 7).
 """
 import keras
@@ -25,7 +26,7 @@ def generator(latent_dim, image_shape, width=64):
     return keras.Model(z, images, name="dcgan_generator")
 
 
-def discriminator(image_shape, output_dim=1, width=64, norm="batch"):
+def discriminator(image_shape, output_dim=1, width=64, norm="batch", dropout=0.0):
     common.check_norm(norm)
     _, steps = common.upsampling_plan(common.check_square(image_shape))
     x = images = keras.Input(image_shape, name="images")
@@ -33,7 +34,7 @@ def discriminator(image_shape, output_dim=1, width=64, norm="batch"):
         conv = keras.layers.Conv2D(width * 2 ** i, 4, 2, "same")
         x = common.apply(x, common.weight_layer(conv, norm),
                          common.normalization(norm) if i > 0 else None,
-                         keras.layers.LeakyReLU(0.2))
+                         keras.layers.LeakyReLU(0.2), common.dropout(dropout))
     x = keras.layers.Flatten()(x)
     out = common.weight_layer(keras.layers.Dense(output_dim, dtype="float32"), norm)(x)
     return keras.Model(images, out, name="dcgan_discriminator")

@@ -12,7 +12,8 @@ def generator(latent_dim, data_dim=2, width=128, depth=3):
     return keras.Model(z, samples, name="mlp_generator")
 
 
-def discriminator(data_dim=2, output_dim=1, width=128, depth=3, norm="none"):
+def discriminator(data_dim=2, output_dim=1, width=128, depth=3, norm="none", dropout=0.0):
+    """Dense layers with LeakyReLU 0.2; `dropout` > 0 adds Dropout after each activation."""
     if norm not in ("none", "spectral", "layer"):
         raise ValueError(f"MLP norm must be 'none', 'spectral' or 'layer', got {norm!r}")
     x = samples = keras.Input((data_dim,), name="samples")
@@ -20,6 +21,6 @@ def discriminator(data_dim=2, output_dim=1, width=128, depth=3, norm="none"):
         x = common.weight_layer(keras.layers.Dense(width), norm)(x)
         if norm == "layer":
             x = keras.layers.LayerNormalization()(x)
-        x = keras.layers.LeakyReLU(0.2)(x)
+        x = common.apply(x, keras.layers.LeakyReLU(0.2), common.dropout(dropout))
     out = common.weight_layer(keras.layers.Dense(output_dim, dtype="float32"), norm)(x)
     return keras.Model(samples, out, name="mlp_discriminator")

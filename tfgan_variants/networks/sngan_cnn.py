@@ -27,7 +27,9 @@ def generator(latent_dim, image_shape, width=64):
     return keras.Model(z, images, name="sngan_cnn_generator")
 
 
-def discriminator(image_shape, output_dim=1, width=64, norm="spectral", pooling="flatten"):
+def discriminator(image_shape, output_dim=1, width=64, norm="spectral", pooling="flatten",
+                  dropout=0.0):
+    """The critic; `dropout` > 0 adds Dropout after each activation (CT-GAN)."""
     common.check_norm(norm)
     if pooling not in ("flatten", "global_average"):
         raise ValueError(f"pooling must be 'flatten' or 'global_average', got {pooling!r}")
@@ -36,7 +38,7 @@ def discriminator(image_shape, output_dim=1, width=64, norm="spectral", pooling=
     def conv(x, filters, kernel, stride):
         layer = keras.layers.Conv2D(filters, kernel, stride, "same")
         return common.apply(x, common.weight_layer(layer, norm), common.normalization(norm),
-                            keras.layers.LeakyReLU(0.2))
+                            keras.layers.LeakyReLU(0.2), common.dropout(dropout))
 
     x = images = keras.Input(image_shape, name="images")
     for i in range(steps):
