@@ -10,10 +10,20 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 from tfgan_variants import models  # noqa: E402
 
 VARIANTS = {
+    "gan": models.MinimaxGAN,
     "ns_gan": models.NSGAN,
+    "lsgan": models.LSGAN,
+    "softmax_gan": models.SoftmaxGAN,
+    "fgan": models.FGAN,
+    "wgan": models.WGAN,
     "wgan_gp": models.WGANGP,
+    "wgan_lp": models.WGANLP,
+    "wgan_ct": models.WGANCT,
+    "dragan": models.DRAGAN,
     "sngan": models.SNGAN,
     "sphere_gan": models.SphereGAN,
+    "mmd_gan": models.MMDGAN,
+    "cramer_gan": models.CramerGAN,
 }
 
 __all__ = ["VARIANTS"]

@@ -1,12 +1,15 @@
-"""Regularisers of the critic that act on its input gradient.
+"""Regularisers of the critic that act on its input gradient or on its consistency.
 
 `gradient_penalty` is the one implementation behind WGAN-GP's two-sided penalty
 (Gulrajani et al. 2017, arXiv 1704.00028, Eq. 3), WGAN-LP's one-sided penalty
 (Petzka et al. 2017, arXiv 1709.08894, Eq. 8) and DRAGAN's penalty around perturbed real
 data (Kodali et al. 2017, arXiv 1705.07215): they differ only in where the points come from
-and in the shape of the penalty on the norm.
+(`interpolate`, `dragan_points`) and in the shape of the penalty on the norm.
+`consistency_term` is CT-GAN's term on two dropout passes of the same data (Wei et al. 2018).
 """
 import tensorflow as tf
+
+from tfgan_variants import replicas
 
 PENALTY_SHAPES = ("two_sided", "one_sided")
 
@@ -39,3 +42,34 @@ def gradient_penalty(critic, points, shape="two_sided", target=1.0):
     if shape == "one_sided":
         excess = tf.nn.relu(excess)
     return tf.reduce_mean(tf.square(excess))
+
+
+def dragan_points(real, noise, alpha):
+    """DRAGAN's penalty points x_hat = x + alpha (x_p - x), x_p = x + 0.5 std(x) noise.
+
+    Kodali et al. 2017 (arXiv 1705.07215, Section 3; the authors' notebook):
+    noise ~ U[0, 1) of the shape of `real`, alpha ~ U[0, 1] per example, std(x) one scalar
+    over all elements of the (global) batch. So 0 <= x_hat - x < 0.5 std(x) elementwise.
+    """
+    perturbed = real + 0.5 * replicas.global_std(real) * noise
+    return interpolate(real, perturbed, alpha)
+
+
+def _mean_square_difference(a, b):
+    """Per-example mean over the non-batch axes of (a - b)^2."""
+    squared = tf.square(tf.cast(a, tf.float32) - tf.cast(b, tf.float32))
+    return tf.reduce_mean(tf.reshape(squared, [tf.shape(squared)[0], -1]), axis=1)
+
+
+def consistency_term(first, second, margin=0.0, feature_weight=0.1):
+    """E_x[max(0, d(D(x'), D(x'')) + 0.1 d(D_(x'), D_(x'')) - M')] (Wei et al. 2018, arXiv
+    1803.01541, Section 3; the authors' code): the consistency term of CT-GAN.
+
+    `first` and `second` are (penultimate features D_, output D) of two passes of the same real
+    batch with independent dropout masks (x' and x''); d is the squared difference, averaged
+    over the features for D_.
+    """
+    (features_1, output_1), (features_2, output_2) = first, second
+    distance = (_mean_square_difference(output_1, output_2)
+                + feature_weight * _mean_square_difference(features_1, features_2))
+    return tf.reduce_mean(tf.nn.relu(distance - margin))

@@ -1,24 +1,22 @@
-"""The integral probability metric family: critics with a bounded or penalised slope."""
+"""The integral probability metric family: critics with a bounded or penalised slope.
+
+DRAGAN lives here too: its objective is NS-GAN's, its regulariser the gradient penalty of
+this family (`GradientPenalty`).
+"""
 import tensorflow as tf
 
 from tfgan_variants import layers, losses, penalties
 from tfgan_variants.models.base import GAN
+from tfgan_variants.models.divergence import NSGAN
+from tfgan_variants.networks import common
 
 
-class WGANGP(GAN):
-    """WGAN with gradient penalty (Gulrajani et al. 2017, arXiv 1704.00028, Algorithm 1).
+class WassersteinCritic(GAN):
+    """The WGAN objective (Arjovsky et al. 2017, arXiv 1701.07875, Eq. 3 and Algorithm 1):
+    L_D = E[D(G(z))] - E[D(x)], L_G = -E[D(G(z))], n_critic 5 by default."""
 
-    L_D = E[D(G(z))] - E[D(x)] + lambda E[(‖grad D(x_hat)‖ - 1)^2],
-    x_hat = x + a (G(z) - x), a ~ U[0, 1] per example; L_G = -E[D(G(z))].
-    Paper defaults: lambda 10, n_critic 5; the critic must not use BatchNorm.
-    """
-
-    metric_names = GAN.metric_names + ("gradient_penalty",)
-    penalty_shape = "two_sided"
-
-    def __init__(self, *args, gp_weight=10.0, n_critic=5, **kwargs):
+    def __init__(self, *args, n_critic=5, **kwargs):
         super().__init__(*args, n_critic=n_critic, **kwargs)
-        self.gp_weight = float(gp_weight)
 
     def discriminator_loss(self, real_output, fake_output):
         return losses.wasserstein_critic_loss(real_output, fake_output)
@@ -26,13 +24,164 @@ class WGANGP(GAN):
     def generator_loss(self, fake_output):
         return losses.wasserstein_generator_loss(fake_output)
 
+
+class GradientPenalty(GAN):
+    """Adds lambda E[(‖grad D(x_hat)‖ - 1)^2] (`penalties.gradient_penalty`) to D's objective.
+
+    A subclass chooses the points x_hat (`penalty_points`; by default WGAN-GP's
+    x + a (G(z) - x), a ~ U[0, 1] per example) and the `penalty_shape`.
+    """
+
+    metric_names = GAN.metric_names + ("gradient_penalty",)
+    penalty_shape = "two_sided"
+
+    def __init__(self, *args, gp_weight=10.0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.gp_weight = float(gp_weight)
+
+    def penalty_points(self, real, fake):
+        return penalties.interpolate(real, fake, self.random_uniform([tf.shape(real)[0]]))
+
     def discriminator_objective(self, real, fake):
         loss, logs = super().discriminator_objective(real, fake)
-        alpha = self.random_uniform([tf.shape(real)[0]])
-        points = penalties.interpolate(real, fake, alpha)
+        points = self.penalty_points(real, fake)
         penalty = penalties.gradient_penalty(self.discriminator, points, self.penalty_shape)
         logs["gradient_penalty"] = penalty
         return loss + self.gp_weight * penalty, logs
+
+
+def warmup_skips_generator(step, n_critic, first=25, every=500, critic_updates=100):
+    """Whether training step `step` (a tensor) only trains the critic, in WGAN's warm-up.
+
+    The authors' schedule gives generator iteration g `critic_updates` critic updates if
+    g < first or g % every == 0, else n_critic. Such an iteration spans
+    r = ceil(critic_updates / n_critic) training steps of n_critic updates each, and only the
+    last of them updates the generator: steps [0, first r) are the first iterations, then
+    `every - first` ordinary steps, then cycles of r - 1 critic-only steps and `every`
+    steps with a generator update.
+    """
+    r = -(-critic_updates // n_critic)
+    step = tf.cast(step, tf.int64)
+    periodic_start = first * r + every - first  # the step of generator iteration `every`
+    in_first = (step < first * r) & (step % r < r - 1)
+    in_periodic = (step >= periodic_start) & ((step - periodic_start) % (r - 1 + every) < r - 1)
+    return in_first | in_periodic
+
+
+class WGAN(WassersteinCritic):
+    """WGAN with weight clipping (Arjovsky et al. 2017, arXiv 1701.07875, Algorithm 1).
+
+    L_D = E[D(G(z))] - E[D(x)], L_G = -E[D(G(z))]; after every critic update each critic
+    weight is clipped to [-c, c] (Algorithm 1, line 7). Paper defaults: c = 0.01,
+    n_critic 5, RMSProp with learning rate 5e-5.
+
+    `critic_warmup=True` follows the authors' code (main.py): 100 critic updates before each
+    of the first 25 generator updates and before every 500th. The number of updates in a
+    training step is fixed (a number that varies with the step would put optimizer updates,
+    which are synchronisation points, inside control flow, which MirroredStrategy cannot
+    trace). So such a generator iteration is run as ceil(100 / n_critic) training steps of
+    n_critic critic updates (`warmup_skips_generator`), and the generator update of all but
+    the last is undone: G's weights and optimizer slots are restored. Every critic update
+    gets its own slice of real data, as in the authors' loop. The approximation: the
+    skipped steps still pay for a generator forward and backward pass, and `train.steps`
+    counts training steps, so a run makes fewer generator updates than steps (19 fewer per
+    warm-up iteration at n_critic 5).
+    """
+
+    def __init__(self, *args, clip_value=0.01, critic_warmup=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if clip_value <= 0:
+            raise ValueError(f"clip_value must be positive, got {clip_value}")
+        self.clip_value = float(clip_value)
+        self.critic_warmup = bool(critic_warmup)
+
+    def after_discriminator_update(self):
+        for variable in self.critic_variables:
+            variable.assign(tf.clip_by_value(variable, -self.clip_value, self.clip_value))
+
+    def generator_step(self, *args, **kwargs):
+        if not self.critic_warmup:
+            return super().generator_step(*args, **kwargs)
+        skip = warmup_skips_generator(self.step, self.n_critic)
+        iterations = self.g_optimizer.iterations
+        state = self.generator_variables + [
+            v for v in self.g_optimizer.variables if v is not iterations]
+        saved = [tf.identity(v) for v in state]
+        logs = super().generator_step(*args, **kwargs)
+        for variable, value in zip(state, saved):
+            variable.assign(tf.where(skip, value, variable))
+        return logs
+
+
+class WGANGP(GradientPenalty, WassersteinCritic):
+    """WGAN with gradient penalty (Gulrajani et al. 2017, arXiv 1704.00028, Algorithm 1).
+
+    L_D = E[D(G(z))] - E[D(x)] + lambda E[(‖grad D(x_hat)‖ - 1)^2],
+    x_hat = x + a (G(z) - x), a ~ U[0, 1] per example; L_G = -E[D(G(z))].
+    Paper defaults: lambda 10, n_critic 5; the critic must not use BatchNorm.
+    """
+
+
+class WGANLP(WGANGP):
+    """WGAN with the one-sided "Lipschitz penalty" (Petzka et al. 2017, arXiv 1709.08894, Eq. 8).
+
+    As WGAN-GP, on the same interpolates, with lambda E[max(0, ‖grad D(x_hat)‖ - 1)^2]: only
+    slopes above 1 are penalised, the Lipschitz constraint itself rather than a unit norm.
+    """
+
+    penalty_shape = "one_sided"
+
+
+class WGANCT(WGANGP):
+    """CT-GAN: WGAN-GP plus a consistency term (Wei et al. 2018, arXiv 1803.01541).
+
+    L_D = L_D(WGAN-GP) + lambda_2 E_x[max(0, d(D(x'), D(x'')) + 0.1 d(D_(x'), D_(x'')) - M')]
+    (`penalties.consistency_term`): x' and x'' are two passes of the same real batch through
+    a critic with dropout, with independent masks; D_ is its penultimate layer (the input of
+    its last layer, `common.with_features`). L_G = -E[D(G(z))]. Paper defaults: lambda 10,
+    lambda_2 2, M' 0, dropout 0.5 after each hidden activation.
+
+    Differences from the authors' code: it multiplies by lambda_2 inside the max
+    (max(0, lambda_2 d - M')), the same for M' = 0; and it reuses the loss's pass of x as x',
+    where here x' and x'' are two passes of their own. The dropout masks come from the
+    engine's stateless stream, so one and N replicas make the same update.
+    """
+
+    metric_names = WGANGP.metric_names + ("consistency",)
+
+    def __init__(self, generator, discriminator, *args, ct_weight=2.0, ct_margin=0.0,
+                 **kwargs):
+        if not common.dropout_layers(discriminator):
+            raise ValueError("wgan_ct needs a discriminator with dropout (networks.d_dropout "
+                             "> 0): its consistency term compares two dropout passes")
+        super().__init__(generator, discriminator, *args, **kwargs)
+        self.ct_weight = float(ct_weight)
+        self.ct_margin = float(ct_margin)
+        common.use_mask_source(discriminator, self.random_uniform)
+        self.critic_with_features = common.with_features(discriminator)
+
+    def discriminator_objective(self, real, fake):
+        loss, logs = super().discriminator_objective(real, fake)
+        term = penalties.consistency_term(self.critic_with_features(real, training=True),
+                                          self.critic_with_features(real, training=True),
+                                          self.ct_margin)
+        logs["consistency"] = term
+        return loss + self.ct_weight * term, logs
+
+
+class DRAGAN(GradientPenalty, NSGAN):
+    """DRAGAN (Kodali et al. 2017, arXiv 1705.07215; the authors' notebook).
+
+    NS-GAN's losses plus lambda E[(‖grad D(x_hat)‖ - 1)^2] at points around the real data:
+    x_p = x + 0.5 std(x) u, u ~ U[0, 1) elementwise, std(x) one scalar over the global batch;
+    x_hat = x + a (x_p - x), a ~ U[0, 1] per example (`penalties.dragan_points`).
+    Paper defaults: lambda 10, one D update per G update, Adam 1e-4 (0.5, 0.9).
+    """
+
+    def penalty_points(self, real, fake):
+        batch = tf.shape(real)[0]
+        noise = self.random_uniform([batch, *real.shape[1:]])
+        return penalties.dragan_points(real, noise, self.random_uniform([batch]))
 
 
 class SNGAN(GAN):

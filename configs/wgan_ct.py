@@ -1,0 +1,28 @@
+"""CT-GAN (Wei et al. 2018) as in the authors' MNIST code: WGAN-GP (lambda 10, n_critic 5,
+Adam 1e-4 (0.5, 0.9)) plus the consistency term with lambda_2 2 and M' 0, on a critic with
+dropout 0.5 after each hidden activation and no BatchNorm.
+
+Usage: --config=configs/wgan_ct.py:<dataset>
+"""
+from tfgan_variants import config_base
+
+
+def get_config(dataset="fashion_mnist"):
+    config = config_base.base_config("wgan_ct", dataset)
+    config.hparams.update({"gp_weight": 10.0, "ct_weight": 2.0, "ct_margin": 0.0, "n_critic": 5})
+    config.networks.d_dropout = 0.5
+    # Otherwise two runs of this step differ in the last float bits, and a resumed run would
+    # not equal the uninterrupted one exactly (`training.make_deterministic`).
+    config.train.deterministic = True
+    lr, decay = 1e-4, "none"
+    if dataset in config_base.TWO_D:
+        # A unit-slope critic's values scale with the data, and the consistency term with
+        # their square: on grid25 (coordinates up to 4, images lie in [-1, 1]) lambda_2 2 kept
+        # the critic flat and G a blob (no mode after 6k steps, also with dropout 0.1).
+        # lambda_2 0.1 with WGAN-GP's 2-D setting (lambda 0.1, lr 5e-4 with decay) learns it.
+        config.hparams.update({"gp_weight": 0.1, "ct_weight": 0.1})
+        lr, decay = 5e-4, "linear"
+    else:
+        config.networks.d_norm = "layer"
+    config_base.use_optimizer(config, config_base.adam(lr, 0.5, 0.9, decay))
+    return config

@@ -1,0 +1,17 @@
+"""WGAN, WGAN-LP, WGAN-CT and DRAGAN learn grid25 within the shared budget (GRID25_STEPS).
+
+Measured on the 2-core machine (seed 0, 2,500 samples, PacGAN's rule; wall times with other
+jobs sharing the cores): see docs/PERFORMANCE.md.
+"""
+import pytest
+
+from test_learning import train_on_grid25
+
+FAMILY = ("wgan", "wgan_lp", "wgan_ct", "dragan")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("variant", FAMILY)
+def test_variant_covers_grid25(tmp_path, variant):
+    result = train_on_grid25(tmp_path, variant)
+    assert result["modes_covered"] >= 20, result
