@@ -54,6 +54,24 @@ def test_interrupted_and_resumed_run_equals_uninterrupted_run(tmp_path, variant,
         "step_0000002.png", "step_0000004.png"]
 
 
+def test_several_steps_per_graph_call_change_nothing_but_speed(tmp_path):
+    """Steps per execution (6, cut to gcd(6, 4, 4, 8, 2000, 12) = 2) give the same weights and
+    the same grids, written at the same steps, as one step per call."""
+    def run(name, spe):
+        config = tiny("wgan_gp", "ring8", 12)
+        config.train.update({"steps_per_execution": spe, "log_every": 4, "sample_every": 4,
+                             "checkpoint_every": 8})
+        return training.train(config, tmp_path / name, verbose=0)
+
+    one, many = run("one", 1), run("many", 6)
+    assert many.model.steps_per_execution == 2 and one.model.steps_per_execution == 1
+    for a, b in zip(weights(one), weights(many)):
+        np.testing.assert_array_equal(a, b)
+    grids = sorted(os.listdir(tmp_path / "one" / "samples"))
+    assert grids == ["step_0000004.png", "step_0000008.png", "step_0000012.png"]
+    assert grids == sorted(os.listdir(tmp_path / "many" / "samples"))
+
+
 def test_export_samples_images_of_the_dataset_shape(tmp_path):
     run = training.train(tiny("sphere_gan", "fashion_mnist", 2), tmp_path, verbose=0)
     sample = tf.saved_model.load(str(tmp_path / "saved_model")).signatures["serving_default"]
@@ -71,6 +89,7 @@ def test_export_samples_images_of_the_dataset_shape(tmp_path):
     ({"train__steps": -1}, "steps must be positive"),
     ({"data__name": "/no/such/folder"}, "/no/such/folder"),
     ({"train__checkpoint_every": 3}, "multiple"),
+    ({"train__steps_per_execution": 0}, "steps_per_execution must be positive"),
 ])
 def test_bad_settings_are_user_errors(tmp_path, overrides, message):
     with pytest.raises(UserError, match=message):

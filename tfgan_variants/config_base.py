@@ -55,6 +55,10 @@ def base_config(variant, dataset):
         "checkpoint_every": 500,   # a multiple of log_every
         "keep_checkpoints": 3,
         "jit_compile": False,
+        # Training steps per call into the graph (Keras' steps_per_execution), cut to the
+        # greatest common divisor of this and the logging, sample, checkpoint and evaluation
+        # intervals so that those still happen at their exact steps.
+        "steps_per_execution": 50,
         "num_samples_grid": 64,
         # Initial std of the instance noise added to D's inputs, annealed linearly to 0 over
         # the run (Sonderby et al. 2016); 0 is off.

@@ -65,6 +65,7 @@ def validate(config):
                 "train.log_every": config.train.log_every,
                 "train.sample_every": config.train.sample_every,
                 "train.checkpoint_every": config.train.checkpoint_every,
+                "train.steps_per_execution": config.train.steps_per_execution,
                 "latent_dim": config.latent_dim}
     for name, value in positive.items():
         if value <= 0:
@@ -387,6 +388,17 @@ class Run:
         return None
 
     # -- training
+    def _set_steps_per_execution(self, remaining):
+        """Steps per graph call: config.train.steps_per_execution, divided down until every
+        interval the callbacks act on (and the steps left) is a multiple of it."""
+        train = self.config.train
+        spe = math.gcd(train.steps_per_execution, train.log_every, train.sample_every,
+                       train.checkpoint_every, self.config.eval.every, remaining)
+        if spe != self.model.steps_per_execution:
+            self.model.steps_per_execution = spe
+            self.model.train_function = None  # rebuilt by fit with the new count
+        return spe
+
     def train(self, verbose=None, until=None):
         """Trains up to config.train.steps, resuming from the newest checkpoint; exports G.
 
@@ -404,6 +416,7 @@ class Run:
             if verbose is None:
                 verbose = 1 if sys.stdout.isatty() else 2
             epochs = math.ceil((total - start) / log_every)
+            self._set_steps_per_execution(total - start)
             print(f"{self.config.variant} on {self.config.data.name}: steps {start} -> {total} "
                   f"({self.strategy.num_replicas_in_sync} replica(s)), workdir "
                   f"{self.workdir.path}", flush=True)
