@@ -57,7 +57,7 @@ def base_config(variant, dataset):
         "jit_compile": False,
         # Training steps per call into the graph (Keras' steps_per_execution), cut to the
         # greatest common divisor of this and the logging, sample, checkpoint and evaluation
-        # intervals so that those still happen at their exact steps.
+        # intervals so that those still happen at their exact steps. 1 with several replicas.
         "steps_per_execution": 50,
         "num_samples_grid": 64,
         # Initial std of the instance noise added to D's inputs, annealed linearly to 0 over

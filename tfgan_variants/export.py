@@ -1,4 +1,5 @@
-"""SavedModel export of generators: `serving_default` maps `z` to `images`.
+"""SavedModel export of generators: `serving_default` maps `z` to `images` (a variant may
+add signatures, `GAN.serving_endpoints`).
 
 The export is written beside its destination and moved into place only when complete, so
 a failure never leaves a half-written or missing `saved_model` where a good one stood.
@@ -15,19 +16,19 @@ from tfgan_variants.errors import UserError
 SIGNATURE = "serving_default"
 
 
-def export_generator(generator, latent_dim, path):
-    """Writes `generator` as a SavedModel at `path` (replacing an older export atomically)."""
+def export_model(model, path):
+    """Writes the generator side of `model` (a `GAN`) as a SavedModel at `path`, with the
+    signatures of `model.serving_endpoints()`, replacing an older export atomically."""
     path = os.path.abspath(path)
     parent = os.path.dirname(path)
     staging = tempfile.mkdtemp(prefix=".saved_model-", dir=parent)
     # ExportArchive records the variables so that TF1-style loaders (saved_model_cli run)
     # can restore them, which a plain tf.saved_model.save of a Keras 3 model does not.
     archive = keras.export.ExportArchive()
-    archive.track(generator)
-    archive.add_endpoint(
-        name=SIGNATURE,
-        fn=lambda z: {"images": tf.cast(generator(z, training=False), tf.float32)},
-        input_signature=[tf.TensorSpec([None, latent_dim], tf.float32, name="z")])
+    for network in model.exported_networks:
+        archive.track(network)
+    for name, (function, input_signature) in model.serving_endpoints().items():
+        archive.add_endpoint(name=name, fn=function, input_signature=input_signature)
     archive.write_out(staging, verbose=False)
     if os.path.exists(path):
         retired = tempfile.mkdtemp(prefix=".saved_model-old-", dir=parent)

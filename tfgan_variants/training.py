@@ -23,7 +23,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from tfgan_variants import VARIANTS, data, evaluation, export, features, files, visualize
+from tfgan_variants import VARIANTS, data, evaluation, export, features, files, models, visualize
 from tfgan_variants.errors import UserError
 
 # Our datasets are shuffled by data.py; Keras' fit warns that it cannot shuffle them.
@@ -269,6 +269,7 @@ class Run:
             self.checkpoint, self._checkpoint_dir(), max_to_keep=config.train.keep_checkpoints)
         self.restored_from = restore_latest(self.manager, self.checkpoint)
         self._evaluator = None
+        self._fixed_real = None
         self.best = self._read_best()
         if self.chief:
             evaluation.truncate_json_lines(self.workdir.eval_log, self.step)
@@ -308,7 +309,7 @@ class Run:
 
     def samples(self, count=None):
         z = fixed_latent(self.config, count or self.config.train.num_samples_grid)
-        return self.model.generator(z, training=False).numpy()
+        return self.model.generate(z).numpy()
 
     def sample_picture(self, step):
         samples = self.samples()
@@ -318,15 +319,31 @@ class Run:
                                           f"{self.config.variant}, step {step}")
         return visualize.image_grid(samples)
 
+    def fixed_real(self):
+        """The same batch of data at every sample step, for the variants' extra pictures."""
+        if self._fixed_real is None:
+            batches = data.load(self.config.data.name, self.config.train.num_samples_grid,
+                                seed=self.config.seed, split=self.config.data.split,
+                                image_size=self.config.data.image_size or None,
+                                data_dir=self.config.data.data_dir or None)
+            self._fixed_real = next(iter(batches))
+        return self._fixed_real
+
     def write_samples(self, step):
+        """samples/step_<step>.png (the grid of the fixed z), plus samples/<name>_step_<step>.png
+        for each of the variant's extra pictures (`GAN.pictures`), also in TensorBoard."""
         if not self.chief:
             return None
-        picture = self.sample_picture(step)
-        path = os.path.join(self.workdir.samples, f"step_{step:07d}.png")
-        visualize.save_png(picture, path)
-        with self.writer.as_default(step=step):
-            tf.summary.image("samples", picture[None], max_outputs=1)
-        return path
+        pictures = {"samples": self.sample_picture(step)}
+        if type(self.model).pictures is not models.GAN.pictures:
+            pictures.update(self.model.pictures(self.fixed_real(), self.info.is_2d))
+        for name, picture in pictures.items():
+            prefix = "" if name == "samples" else f"{name}_"
+            visualize.save_png(picture, os.path.join(self.workdir.samples,
+                                                     f"{prefix}step_{step:07d}.png"))
+            with self.writer.as_default(step=step):
+                tf.summary.image(name, picture[None], max_outputs=1)
+        return os.path.join(self.workdir.samples, f"step_{step:07d}.png")
 
     def save_checkpoint(self, step, manager=None):
         manager = manager or self.manager
@@ -358,7 +375,7 @@ class Run:
         """Scores the generator now: TensorBoard `eval/*`, a line of eval.jsonl, and a
         checkpoint in best_checkpoint/ whenever the FID is the lowest so far."""
         evaluator = self.evaluator()
-        result, _ = evaluator.evaluate(lambda z: self.model.generator(z, training=False),
+        result, _ = evaluator.evaluate(self.model.generate,
                                        self.config.latent_dim, seed=self.config.seed)
         result["step"] = step
         fid = result.get("fid")
@@ -383,8 +400,7 @@ class Run:
 
     def export(self):
         if self.chief:
-            return export.export_generator(self.model.generator, self.config.latent_dim,
-                                           self.workdir.saved_model)
+            return export.export_model(self.model, self.workdir.saved_model)
         return None
 
     # -- training
@@ -394,6 +410,10 @@ class Run:
         train = self.config.train
         spe = math.gcd(train.steps_per_execution, train.log_every, train.sample_every,
                        train.checkpoint_every, self.config.eval.every, remaining)
+        if self.strategy.num_replicas_in_sync > 1:
+            # Keras 3.15's multi-step loop fails under MirroredStrategy ("You must feed a
+            # value for placeholder tensor 'while/cond/Placeholder'"): one step per call.
+            spe = 1
         if spe != self.model.steps_per_execution:
             self.model.steps_per_execution = spe
             self.model.train_function = None  # rebuilt by fit with the new count

@@ -181,6 +181,33 @@ class GAN(keras.Model):
         noise = self.random_normal([tf.shape(samples)[0], *samples.shape[1:]])
         return samples + self.instance_noise_std() * noise
 
+    # ----------------------------------------------------------------- sampling and export
+    def generate(self, z, training=False):
+        """Samples for latent vectors z [n, latent_dim], as `sample_latent` draws them. A
+        variant whose generator takes more than z (codes, an input image) overrides this."""
+        return self.generator(z, training=training)
+
+    @property
+    def exported_networks(self):
+        """The networks the SavedModel keeps: those `serving_endpoints` call."""
+        return [self.generator]
+
+    def serving_endpoints(self):
+        """{signature name: (function of named tensors -> dict of outputs, input specs)} of
+        the exported SavedModel. `serving_default` (z -> images) is the one eval.py loads; a
+        variant may add signatures (InfoGAN's named codes, say)."""
+        def serve(z):
+            return {"images": tf.cast(self.generate(z), tf.float32)}
+
+        spec = tf.TensorSpec([None, self.latent_dim], tf.float32, name="z")
+        return {"serving_default": (serve, [spec])}
+
+    def pictures(self, real, is_2d):
+        """Extra pictures written beside each sample grid: {name: HxWx3 uint8 array}, made
+        from `real`, a fixed batch of data (reconstructions, code traversals, local edits).
+        `is_2d` tells points from images (`visualize` draws both). None by default."""
+        return {}
+
     # ----------------------------------------------------------------- objectives
     def discriminator_loss(self, real_output, fake_output):
         raise NotImplementedError
