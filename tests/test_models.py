@@ -5,7 +5,7 @@ import pytest
 import tensorflow as tf
 
 import conftest
-from tfgan_variants import VARIANTS, config_base, layers, losses, penalties
+from tfgan_variants import VARIANTS, config_base, layers, losses, penalties, training
 from tfgan_variants.models.base import GAN
 from tfgan_variants.networks import dcgan, mlp
 
@@ -95,6 +95,8 @@ def _mlp_networks(variant, seed=0):
                    "d_out": 8 if variant in ("sphere_gan", "mmd_gan", "cramer_gan") else 1,
                    "d_norm": "spectral" if variant == "sngan" else "none",
                    "d_dropout": 0.5 if variant == "wgan_ct" else 0.0})
+    if variant == "infogan":  # codes that fit latent_dim 4: 1 noise + 2 categories + 1
+        config.update({"categories": 2, "continuous_codes": 1, "q_width": 8})
     return VARIANTS[variant].build_networks(config, (2,), 4)
 
 
@@ -114,10 +116,12 @@ def _build(variant, networks, strategy, weights=None, **hparams):
     maps network names to the weights to set."""
     if isinstance(networks, tuple):
         networks = {"generator": networks[0], "discriminator": networks[1]}
+    if variant == "wgan_ct":
+        training.make_deterministic()  # as its config does (configs/wgan_ct.py)
     with strategy.scope():
         clones = {name: keras.models.clone_model(net) for name, net in networks.items()}
-        model = VARIANTS[variant](**clones, latent_dim=clones["generator"].input_shape[-1],
-                                  **hparams)
+        latent_dim = clones["generator"].inputs[-1].shape[-1]  # z is G's last input
+        model = VARIANTS[variant](**clones, latent_dim=latent_dim, **hparams)
         model.compile(keras.optimizers.SGD(0.1), keras.optimizers.SGD(0.1))
     for name, values in (weights or {}).items():
         getattr(model, name).set_weights(values)

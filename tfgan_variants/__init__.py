@@ -24,6 +24,14 @@ VARIANTS = {
     "sphere_gan": models.SphereGAN,
     "mmd_gan": models.MMDGAN,
     "cramer_gan": models.CramerGAN,
+    "ebgan": models.EBGAN,
+    "began": models.BEGAN,
+    "magan": models.MAGAN,
+    "loss_sensitive_gan": models.LossSensitiveGAN,
+    "vae_gan": models.VAEGAN,
+    "bigan": models.BiGAN,
+    "infogan": models.InfoGAN,
+    "localized_gan": models.LocalizedGAN,
 }
 
 __all__ = ["VARIANTS"]

@@ -179,3 +179,159 @@ def cramer_generator_loss(h_real, h_fake, h_fake2):
     """E‖h(x_r) - h(x_g)‖ + E‖h(x_r) - h(x'_g)‖ - E‖h(x_g) - h(x'_g)‖."""
     return (_mean(_norm(h_real - h_fake)) + _mean(_norm(h_real - h_fake2))
             - _mean(_norm(h_fake - h_fake2)))
+
+
+# ------------------------------------------------------------------ energy and margin family
+# Zhao et al. 2016 (EBGAN, arXiv 1609.03126), Berthelot et al. 2017 (BEGAN, arXiv 1703.10717),
+# Wang et al. 2017 (MAGAN, arXiv 1704.03817), Qi 2017 (LS-GAN / GLS-GAN, arXiv 1701.06264).
+# Energies and margins are per example ([batch]); the losses are their batch means.
+def autoencoder_energy(samples, reconstructions, norm="l2"):
+    """Per-example reconstruction error, averaged over the data dimensions: mean (v - D(v))^2
+    for 'l2' (EBGAN's MSE energy, MAGAN's L2 energy), mean |v - D(v)| for 'l1' (BEGAN's L)."""
+    difference = tf.cast(samples, tf.float32) - tf.cast(reconstructions, tf.float32)
+    if norm == "l2":
+        values = tf.square(difference)
+    elif norm == "l1":
+        values = tf.abs(difference)
+    else:
+        raise ValueError(f"energy norm must be 'l2' or 'l1', got {norm!r}")
+    return tf.reduce_mean(tf.reshape(values, [tf.shape(values)[0], -1]), -1)
+
+
+def margin_discriminator_loss(real_energy, fake_energy, margin):
+    """E[D(x)] + E[max(0, m - D(G(z)))] (EBGAN Eq. 1; MAGAN Eq. 1 with its adaptive m)."""
+    return _mean(real_energy) + _mean(tf.nn.relu(margin - tf.cast(fake_energy, tf.float32)))
+
+
+def energy_generator_loss(fake_energy):
+    """E[D(G(z))]: EBGAN Eq. 2 without PT, MAGAN's L_G, BEGAN's L_G = L(G(z)), and LS-GAN's
+    L_G = E[L_theta(G(z))]; G lowers the energy (loss) of its samples."""
+    return _mean(fake_energy)
+
+
+def pulling_away_term(codes):
+    """EBGAN Eq. 4: PT = 1/(N(N-1)) sum_{i != j} (S_i.S_j / (‖S_i‖ ‖S_j‖))^2 over the N codes
+    S [N, c] of a batch (the squared cosine similarity of every ordered pair i != j)."""
+    codes = tf.cast(tf.reshape(codes, [tf.shape(codes)[0], -1]), tf.float32)
+    unit = codes / tf.sqrt(tf.reduce_sum(tf.square(codes), -1, keepdims=True) + 1e-12)
+    cosine = tf.matmul(unit, unit, transpose_b=True)
+    n = tf.cast(tf.shape(codes)[0], tf.float32)
+    off_diagonal = tf.reduce_sum(tf.square(cosine)) - tf.reduce_sum(
+        tf.square(tf.linalg.diag_part(cosine)))
+    return off_diagonal / (n * (n - 1.0))
+
+
+def began_discriminator_loss(real_energy, fake_energy, k):
+    """L_D = L(x) - k_t L(G(z)) (BEGAN Eq. 4), L the per-example mean |v - D(v)|."""
+    return _mean(real_energy) - tf.cast(k, tf.float32) * _mean(fake_energy)
+
+
+def began_k_update(k, real_mean, fake_mean, gamma, lambda_k):
+    """k_{t+1} = clip(k_t + lambda_k (gamma L(x) - L(G(z))), 0, 1) (BEGAN Eq. 4)."""
+    return tf.clip_by_value(k + lambda_k * (gamma * real_mean - fake_mean), 0.0, 1.0)
+
+
+def began_convergence(real_mean, fake_mean, gamma):
+    """M_global = L(x) + |gamma L(x) - L(G(z))| (BEGAN Section 3.4.1)."""
+    return real_mean + tf.abs(gamma * real_mean - fake_mean)
+
+
+def l1_margin(real, fake, tau):
+    """Delta(x, G(z)) = tau ‖x - G(z)‖_1, per pair of rows (LS-GAN Section 3)."""
+    difference = tf.abs(tf.cast(real, tf.float32) - tf.cast(fake, tf.float32))
+    return tau * tf.reduce_sum(tf.reshape(difference, [tf.shape(difference)[0], -1]), -1)
+
+
+def loss_sensitive_discriminator_loss(real_loss, fake_loss, margin, lambda_, gamma=0.0,
+                                      slope=0.0):
+    """gamma E[L(x)] + lambda E[C(Delta(x, G(z)) + L(x) - L(G(z)))] (LS-GAN Eq. 5; GLS-GAN
+    Section 6), C(a) = leaky ReLU of slope nu: nu 0 is LS-GAN's (a)_+, nu 1 the WGAN critic's
+    linear objective. L(x) and L(G(z)) are the non-negative losses L_theta, per example."""
+    real_loss, fake_loss = tf.cast(real_loss, tf.float32), tf.cast(fake_loss, tf.float32)
+    gap = margin + real_loss - fake_loss
+    cost = tf.maximum(gap, 0.0) + slope * tf.minimum(gap, 0.0)
+    return gamma * _mean(real_loss) + lambda_ * _mean(cost)
+
+
+# ------------------------------------------------------------------ autoencoding variants
+# BiGAN / ALI (Donahue et al. 2016, arXiv 1605.09782, Eq. 3; Dumoulin et al. 2016, arXiv
+# 1606.00704, Eq. 1-2): D scores joint pairs, rho_q = sigma(D(x, E(x))) for the encoder's pairs
+# and rho_p = sigma(D(G(z), z)) for the generator's.
+def bigan_discriminator_loss(encoder_logits, generator_logits):
+    """L_D = -mean log rho_q - mean log(1 - rho_p)
+    = softplus(-D(x, E(x))) + softplus(D(G(z), z))."""
+    return _mean(tf.nn.softplus(-encoder_logits)) + _mean(tf.nn.softplus(generator_logits))
+
+
+def bigan_generator_encoder_loss(encoder_logits, generator_logits):
+    """L_{G,E} = -mean log(1 - rho_q) - mean log rho_p (the labels swapped, ALI's Algorithm 1)
+    = softplus(D(x, E(x))) + softplus(-D(G(z), z))."""
+    return _mean(tf.nn.softplus(encoder_logits)) + _mean(tf.nn.softplus(-generator_logits))
+
+
+# VAE-GAN (Larsen et al. 2016, arXiv 1512.09300): q(z|x) = N(mu, diag exp(log var)), Dis_l a
+# hidden layer of the discriminator, L_GAN with prior samples G(z_p) and reconstructions
+# G(E(x)) both fake (Eq. 3, 6-7, 9).
+def gaussian_kl_loss(mean, log_variance):
+    """L_prior = KL(q(z|x) || N(0, I)) = 1/2 sum_j (mu_j^2 + exp(lv_j) - 1 - lv_j), batch mean."""
+    mean, log_variance = tf.cast(mean, tf.float32), tf.cast(log_variance, tf.float32)
+    return _mean(0.5 * tf.reduce_sum(
+        tf.square(mean) + tf.exp(log_variance) - 1.0 - log_variance, axis=-1))
+
+
+def feature_nll_loss(real_features, reconstruction_features):
+    """L_llike = -log N(Dis_l(x) | Dis_l(G(E(x))), I) without its constant: the feature squared
+    error 1/2 sum_j (Dis_l(x)_j - Dis_l(x~)_j)^2, batch mean (Eq. 6-7)."""
+    difference = tf.cast(real_features, tf.float32) - tf.cast(reconstruction_features, tf.float32)
+    flat = tf.reshape(difference, [tf.shape(difference)[0], -1])
+    return _mean(0.5 * tf.reduce_sum(tf.square(flat), axis=-1))
+
+
+def vae_gan_discriminator_loss(real_logits, prior_logits, reconstruction_logits):
+    """-L_GAN = -(mean log sigma(D(x)) + mean log(1 - sigma(D(G(z_p))))
+    + mean log(1 - sigma(D(G(E(x)))))): D maximises L_GAN."""
+    return (_mean(tf.nn.softplus(-real_logits)) + _mean(tf.nn.softplus(prior_logits))
+            + _mean(tf.nn.softplus(reconstruction_logits)))
+
+
+def vae_gan_decoder_gan_loss(prior_logits, reconstruction_logits, non_saturating=True):
+    """The decoder's GAN term. Non-saturating (the default): -(mean log sigma(D(G(z_p))) +
+    mean log sigma(D(G(E(x))))). Saturating: the part of L_GAN the decoder changes,
+    mean log(1 - sigma(D(G(z_p)))) + mean log(1 - sigma(D(G(E(x)))))."""
+    if non_saturating:
+        return (_mean(tf.nn.softplus(-prior_logits))
+                + _mean(tf.nn.softplus(-reconstruction_logits)))
+    return -_mean(tf.nn.softplus(prior_logits)) - _mean(tf.nn.softplus(reconstruction_logits))
+
+
+# ---------------------------------------------------------------- InfoGAN and Localized GAN
+# Chen et al. 2016 (arXiv 1606.03657), Eq. 4-5: L_I(G, Q) = E_{c, x~G(z,c)}[log Q(c|x)] + H(c),
+# subtracted (times lambda) from the objectives of D (with Q) and G. H(c) is constant.
+def infogan_information_bound(categorical_logits, categorical_codes, continuous_means,
+                              continuous_codes):
+    """E[log Q(c|x)] (L_I without its constant H(c)), batch mean: -cross-entropy of the one-hot
+    categorical code under softmax(logits) + log N(c_cont | means, I) summed over the codes,
+    -1/2 sum_j ((c_j - mu_j)^2 + log 2 pi) (a factored Gaussian with fixed sigma 1)."""
+    categorical = -tf.nn.softmax_cross_entropy_with_logits(
+        tf.cast(categorical_codes, tf.float32), tf.cast(categorical_logits, tf.float32))
+    difference = tf.cast(continuous_codes, tf.float32) - tf.cast(continuous_means, tf.float32)
+    log_2pi = tf.math.log(2.0 * tf.constant(3.141592653589793, tf.float32))
+    continuous = -0.5 * tf.reduce_sum(tf.square(difference) + log_2pi, axis=-1)
+    return _mean(categorical + continuous)
+
+
+# Qi et al. 2018 (arXiv 1711.06020), Section 3: the local generator's regularisers,
+# E_x[mu ||G(x, 0) - x||^2 + eta ||J_x^T J_x - I_N||^2], J_x = dG(x, z)/dz at z = 0.
+def locality_loss(samples, reconstructions):
+    """E_x ||G(x, 0) - x||^2: squared error summed over each sample's entries, batch mean."""
+    difference = tf.cast(reconstructions, tf.float32) - tf.cast(samples, tf.float32)
+    flat = tf.reshape(difference, [tf.shape(difference)[0], -1])
+    return _mean(tf.reduce_sum(tf.square(flat), axis=-1))
+
+
+def orthonormality_penalty(jacobians):
+    """E_x ||J_x^T J_x - I_N||_F^2 for Jacobians [batch, data entries, N], batch mean."""
+    jacobians = tf.cast(jacobians, tf.float32)
+    gram = tf.matmul(jacobians, jacobians, transpose_a=True)
+    identity = tf.eye(tf.shape(gram)[-1], dtype=tf.float32)
+    return _mean(tf.reduce_sum(tf.square(gram - identity), axis=[-2, -1]))

@@ -19,14 +19,18 @@ def image_grid(images, columns=None):
     return grid
 
 
-def scatter_plot(points, centers=None, title=""):
-    """A PNG-ready uint8 RGB array: 2-D samples (blue) over the mixture's centres (red)."""
+def scatter_plot(points, centers=None, title="", colors=None):
+    """A PNG-ready uint8 RGB array: 2-D samples (blue, or coloured by the values `colors`
+    on a viridis scale) over the mixture's centres (red)."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     figure, axes = plt.subplots(figsize=(4, 4), dpi=100)
-    axes.scatter(points[:, 0], points[:, 1], s=2, alpha=0.4, color="tab:blue")
+    if colors is None:
+        axes.scatter(points[:, 0], points[:, 1], s=2, alpha=0.4, color="tab:blue")
+    else:
+        axes.scatter(points[:, 0], points[:, 1], c=colors, s=3, cmap="viridis")
     if centers is not None:
         axes.scatter(centers[:, 0], centers[:, 1], s=30, marker="x", color="tab:red")
         span = np.abs(centers).max() * 1.5 + 0.5

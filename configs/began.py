@@ -1,0 +1,27 @@
+"""BEGAN (Berthelot et al. 2017): an autoencoder discriminator with the L1 loss
+L(v) = mean |v - D(v)|, gamma 0.5, lambda_k 1e-3, k_0 0, Adam 1e-4 (0.5, 0.999).
+
+The paper halves the learning rate when the convergence measure stalls; the configs use a
+constant rate (images) or a linear decay (2-D) instead.
+
+Usage: --config=configs/began.py:<dataset>
+"""
+from tfgan_variants import config_base
+
+
+def get_config(dataset="fashion_mnist"):
+    config = config_base.base_config("began", dataset)
+    config.hparams.update({"gamma": 0.5, "lambda_k": 1e-3, "k_0": 0.0})
+    config.networks.code_dim = 64
+    # BEGAN's autoencoder has no batch normalisation.
+    config.networks.d_norm = "none"
+    config_base.use_optimizer(config, config_base.adam(1e-4))
+    if dataset in config_base.TWO_D:
+        # BEGAN collapses on grid25: G settles on one real mode, where D cannot raise the
+        # fakes' energy without raising the real one's. After 3,000 steps (modes / high-quality
+        # fraction): the paper's gamma and lambda_k 1 / 0.40; lambda_k 0.01, gamma 1: 3 / 0.09;
+        # gamma 0.75 and a 2-d code: 1 / 0.25; a 1-d code: 0 and 2; G at 1e-4 against D at
+        # 1e-3: 1 / 0.99; lambda_k 0.1, gamma 1: 1 / 0.12. The paper's values are kept.
+        config.networks.code_dim = 16
+        config_base.use_optimizer(config, config_base.adam(1e-3, decay="linear"))
+    return config

@@ -1,0 +1,264 @@
+"""EBGAN, BEGAN, MAGAN and the loss-sensitive GAN: losses against SPEC.md, the pulling-away
+term against its closed form, BEGAN's k_t and MAGAN's margin rule step by step, their state
+through checkpoints and an interrupted run, and short runs on every kind of data."""
+import keras
+import ml_collections
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import test_training
+from test_training import load_config
+from tfgan_variants import VARIANTS, losses, training
+from tfgan_variants.models import energy
+
+rng = np.random.default_rng(0)
+ENERGY_VARIANTS = ("ebgan", "began", "magan", "loss_sensitive_gan")
+
+
+# ------------------------------------------------------------------ losses vs SPEC.md
+def test_energies_are_per_example_mean_squared_and_mean_absolute_errors():
+    x = np.float32([[[1.0, 2.0], [0.0, 0.0]], [[-1.0, 0.5], [2.0, 1.0]]])
+    r = np.float32([[[0.0, 0.0], [0.0, 1.0]], [[-1.0, 0.0], [0.0, 1.0]]])
+    np.testing.assert_allclose(losses.autoencoder_energy(x, r), [(1 + 4 + 0 + 1) / 4,
+                                                                 (0 + 0.25 + 4 + 0) / 4])
+    np.testing.assert_allclose(losses.autoencoder_energy(x, r, "l1"), [(1 + 2 + 0 + 1) / 4,
+                                                                       (0 + 0.5 + 2 + 0) / 4])
+    with pytest.raises(ValueError):
+        losses.autoencoder_energy(x, r, "l3")
+
+
+def test_margin_losses_match_ebgan_eq_1_and_2():
+    real, fake = np.float32([0.5, 1.0, 2.0]), np.float32([3.0, 12.0, 9.5])
+    # mean(real) + mean(max(0, 10 - fake)) = 3.5/3 + (7 + 0 + 0.5)/3
+    np.testing.assert_allclose(losses.margin_discriminator_loss(real, fake, 10.0),
+                               3.5 / 3 + 7.5 / 3, rtol=1e-6)
+    np.testing.assert_allclose(losses.energy_generator_loss(fake), 24.5 / 3, rtol=1e-6)
+
+
+def numpy_pulling_away(codes):
+    n = len(codes)
+    total = 0.0
+    for i in range(n):
+        for j in range(n):
+            if i != j:
+                cos = codes[i] @ codes[j] / (np.linalg.norm(codes[i]) * np.linalg.norm(codes[j]))
+                total += cos ** 2
+    return total / (n * (n - 1))
+
+
+def test_pulling_away_term_matches_its_closed_form():
+    codes = rng.normal(size=(6, 5))
+    np.testing.assert_allclose(losses.pulling_away_term(np.float32(codes)),
+                               numpy_pulling_away(codes), rtol=1e-5)
+    # Orthogonal codes: 0; parallel (or anti-parallel) codes: 1, whatever their lengths.
+    np.testing.assert_allclose(losses.pulling_away_term(np.eye(4, dtype=np.float32)), 0.0,
+                               atol=1e-7)
+    parallel = np.float32([[1.0, 2.0], [-2.0, -4.0], [0.5, 1.0]])
+    np.testing.assert_allclose(losses.pulling_away_term(parallel), 1.0, rtol=1e-6)
+
+
+def test_began_losses_k_update_and_convergence_match_eq_4():
+    real, fake = np.float32([0.2, 0.4]), np.float32([0.1, 0.3])
+    np.testing.assert_allclose(losses.began_discriminator_loss(real, fake, 0.25),
+                               0.3 - 0.25 * 0.2, rtol=1e-6)
+    # k + lambda_k (gamma L(x) - L(G(z))) = 0.25 + 0.1 (0.5 * 0.3 - 0.2) = 0.245
+    np.testing.assert_allclose(losses.began_k_update(0.25, 0.3, 0.2, 0.5, 0.1), 0.245,
+                               rtol=1e-6)
+    assert losses.began_k_update(0.0, 0.3, 0.9, 0.5, 1.0) == 0.0  # clipped below
+    assert losses.began_k_update(0.9, 3.0, 0.0, 0.5, 1.0) == 1.0  # clipped above
+    np.testing.assert_allclose(losses.began_convergence(0.3, 0.2, 0.5), 0.3 + 0.05, rtol=1e-6)
+
+
+def test_loss_sensitive_losses_match_eq_5_and_gls_gan():
+    real, fake = np.float32([[0.0, 1.0], [2.0, 2.0]]), np.float32([[1.0, -1.0], [2.0, 0.5]])
+    delta = losses.l1_margin(real, fake, 0.5)
+    np.testing.assert_allclose(delta, [0.5 * 3.0, 0.5 * 1.5], rtol=1e-6)
+    l_real, l_fake = np.float32([0.5, 2.0]), np.float32([1.0, 5.0])
+    gaps = delta.numpy() + l_real - l_fake          # [1.5 + 0.5 - 1, 0.75 + 2 - 5]
+    np.testing.assert_allclose(gaps, [1.0, -2.25], rtol=1e-6)
+    ls = losses.loss_sensitive_discriminator_loss(l_real, l_fake, delta, 2.0, 0.1, 0.0)
+    np.testing.assert_allclose(ls, 0.1 * 1.25 + 2.0 * np.mean([1.0, 0.0]), rtol=1e-6)
+    # nu 1 is linear (the WGAN critic), nu 0.2 a leaky ReLU.
+    wgan = losses.loss_sensitive_discriminator_loss(l_real, l_fake, delta, 1.0, 0.0, 1.0)
+    np.testing.assert_allclose(wgan, np.mean(gaps), rtol=1e-6)
+    leaky = losses.loss_sensitive_discriminator_loss(l_real, l_fake, delta, 1.0, 0.0, 0.2)
+    np.testing.assert_allclose(leaky, np.mean([1.0, 0.2 * -2.25]), rtol=1e-6)
+
+
+# ------------------------------------------------------------------ objectives on networks
+def _networks_config(code_dim=3):
+    return ml_collections.ConfigDict({"name": "mlp", "width": 8, "depth": 2, "d_out": 1,
+                                      "d_norm": "none", "d_dropout": 0.0,
+                                      "code_dim": code_dim})
+
+
+def _model(variant, optimizer=keras.optimizers.SGD, **hparams):
+    keras.utils.set_random_seed(3)
+    networks = VARIANTS[variant].build_networks(_networks_config(), (2,), 3)
+    model = VARIANTS[variant](**networks, latent_dim=3, **hparams)
+    model.compile(optimizer(1e-2), optimizer(1e-2), run_eagerly=True)
+    return model
+
+
+def _numpy_energy(model, x, power=2):
+    reconstruction, code = (t.numpy() for t in model.discriminator(x))
+    return np.mean(np.abs(x - reconstruction) ** power, -1), code
+
+
+def test_ebgan_objectives_are_eq_1_and_2_on_the_autoencoder():
+    model = _model("ebgan", margin=2.0, pt_weight=0.1)
+    real, fake = np.float32(rng.normal(size=(5, 2)) * 2), np.float32(rng.normal(size=(5, 2)))
+    loss, logs = model.discriminator_objective(tf.constant(real), tf.constant(fake))
+    e_real, _ = _numpy_energy(model, real)
+    e_fake, codes = _numpy_energy(model, fake)
+    np.testing.assert_allclose(loss, e_real.mean() + np.maximum(0, 2.0 - e_fake).mean(),
+                               rtol=1e-5)
+    g_loss, g_logs = model.generator_objective(tf.constant(fake))
+    pt = numpy_pulling_away(codes)
+    np.testing.assert_allclose(g_logs["pulling_away"], pt, rtol=1e-5)
+    np.testing.assert_allclose(g_loss, e_fake.mean() + 0.1 * pt, rtol=1e-5)
+
+
+def test_loss_sensitive_objective_includes_relu_margin_and_weight_decay():
+    model = _model("loss_sensitive_gan", tau=0.5, lambda_weight=2.0, gamma=0.1,
+                   weight_decay=1e-2)
+    real, fake = np.float32(rng.normal(size=(5, 2))), np.float32(rng.normal(size=(5, 2)))
+    loss, logs = model.discriminator_objective(tf.constant(real), tf.constant(fake))
+    l_real = np.maximum(model.discriminator(real).numpy()[:, 0], 0)
+    l_fake = np.maximum(model.discriminator(fake).numpy()[:, 0], 0)
+    delta = 0.5 * np.abs(real - fake).sum(-1)
+    expected = 0.1 * l_real.mean() + 2.0 * np.maximum(delta + l_real - l_fake, 0).mean()
+    decay = 0.5 * 1e-2 * sum(np.sum(w ** 2) for w in model.discriminator.get_weights())
+    np.testing.assert_allclose(logs["d_loss"], expected, rtol=1e-5)
+    np.testing.assert_allclose(loss, expected + decay, rtol=1e-5)
+    g_loss, _ = model.generator_objective(tf.constant(fake))
+    np.testing.assert_allclose(g_loss, l_fake.mean(), rtol=1e-5)
+    smooth = _model("loss_sensitive_gan", activation="softplus")
+    g_loss, _ = smooth.generator_objective(tf.constant(fake))
+    np.testing.assert_allclose(g_loss, np.mean(np.log1p(np.exp(smooth.discriminator(fake)))),
+                               rtol=1e-5)
+    with pytest.raises(ValueError, match="activation"):
+        _model("loss_sensitive_gan", activation="tanh")
+
+
+def _reset(model):
+    for tracker in model.trackers.values():
+        tracker.reset_state()
+
+
+def test_began_k_follows_its_update_rule_every_step_and_stays_in_0_1():
+    """With a large gain and gamma the rule drives k to both clipping bounds."""
+    model = _model("began", gamma=0.5, lambda_k=2.0)
+    assert model.k.numpy() == 0.0 and not model.k.trainable
+    seen = set()
+    for step, gamma in enumerate([0.5, 0.5, 40.0, 40.0, 40.0, 0.0, 0.0]):
+        model.gamma = gamma
+        k = model.k.numpy()
+        _reset(model)
+        logs = model.train_step(tf.constant(rng.normal(size=(8, 2)), tf.float32))
+        real, fake = logs["real_energy"].numpy(), logs["g_loss"].numpy()
+        expected = np.clip(k + 2.0 * (gamma * real - fake), 0.0, 1.0)
+        np.testing.assert_allclose(model.k.numpy(), expected, rtol=1e-5, atol=1e-7)
+        np.testing.assert_allclose(logs["k_t"], expected, rtol=1e-5, atol=1e-7)
+        np.testing.assert_allclose(logs["convergence"], real + abs(gamma * real - fake),
+                                   rtol=1e-5)
+        assert 0.0 <= model.k.numpy() <= 1.0
+        seen.add(float(model.k.numpy()))
+        assert model.step.numpy() == step + 1
+    assert {0.0, 1.0} <= seen
+    # The discriminator loss uses k: L(x) - k L(G(z)).
+    real, fake = np.float32(rng.normal(size=(4, 2))), np.float32(rng.normal(size=(4, 2)))
+    loss, _ = model.discriminator_objective(tf.constant(real), tf.constant(fake))
+    np.testing.assert_allclose(loss, _numpy_energy(model, real, 1)[0].mean()
+                               - model.k.numpy() * _numpy_energy(model, fake, 1)[0].mean(),
+                               rtol=1e-5)
+
+
+def test_magan_margin_follows_the_epoch_rule():
+    model = _model("magan", epoch_steps=2, pretrain_epochs=1, margin=7.0)
+    history = []
+    # (real, fake) mean energies of each step's discriminator update, two steps per epoch.
+    epochs = [(0.4, 0.6, 9.0), (0.3, 0.3, 1.0), (0.2, 0.2, 1.5), (0.1, 0.1, 1.0),
+              (0.3, 0.3, 2.0), (0.15, 0.05, 3.0)]
+    for epoch, (real_a, real_b, fake) in enumerate(epochs):
+        for t, real in enumerate((real_a, real_b)):
+            model.g_optimizer.iterations.assign(2 * epoch + t + 1)  # after step 2 epoch + t
+            model.update_state(tf.constant(real), tf.constant(fake), tf.constant(0.0))
+        history.append(round(float(model.margin.numpy()), 6))
+    # Pre-training sets m to the mean real energy 0.5; the first adversarial epoch has no
+    # predecessor; then fake sum 3 > 2, real 0.4 < 3 and mean 0.2 < 0.5: m = 0.2; the next
+    # fake sum falls (2 < 3): no change; then mean 0.3 > m: no change; then m = 0.1.
+    assert history == [0.5, 0.5, 0.2, 0.2, 0.2, 0.1]
+    assert model.epoch_real_sum.numpy() == 0.0 and model.previous_fake_sum.numpy() == 6.0
+
+
+def test_magan_pretraining_trains_only_the_autoencoder_on_real_data():
+    model = _model("magan", optimizer=keras.optimizers.Adamax, epoch_steps=2,
+                   pretrain_epochs=1, margin=7.0)
+    generator = model.generator.get_weights()
+    real, fake = np.float32(rng.normal(size=(4, 2))), np.float32(rng.normal(size=(4, 2)))
+    loss, _ = model.discriminator_objective(tf.constant(real), tf.constant(fake))
+    np.testing.assert_allclose(loss, _numpy_energy(model, real)[0].mean(), rtol=1e-5)
+    for _ in range(2):
+        model.train_step(tf.constant(rng.normal(size=(8, 2)), tf.float32))
+    for a, b in zip(generator, model.generator.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    assert model.margin.numpy() != 7.0  # set to the mean real energy after pre-training
+    margin = model.margin.numpy()
+    loss, _ = model.discriminator_objective(tf.constant(real), tf.constant(fake))
+    e_fake = _numpy_energy(model, fake)[0]
+    np.testing.assert_allclose(loss, _numpy_energy(model, real)[0].mean()
+                               + np.maximum(0, margin - e_fake).mean(), rtol=1e-5)
+    model.train_step(tf.constant(rng.normal(size=(8, 2)), tf.float32))
+    assert any(not np.array_equal(a, b) for a, b in zip(generator, model.generator.get_weights()))
+
+
+def test_state_is_non_trainable_and_per_step_only():
+    for variant, names in (("began", ("k",)), ("magan", ("margin", "epoch_real_sum"))):
+        model = _model(variant)
+        weights = {v.name for v in model.weights}
+        assert set(names) <= weights
+        assert not any(v.trainable for v in model.weights
+                       if v.name in names or v.name.startswith("step_"))
+    assert not _model("ebgan").stateful and issubclass(energy.MAGAN, energy.EBGAN)
+
+
+# ------------------------------------------------------------------ checkpoints and runs
+def test_k_and_margin_round_trip_through_a_checkpoint(tmp_path):
+    configs = {
+        "began": load_config("began", "ring8", train__steps=3, data__batch_size=8,
+                             networks__width=16, hparams__gamma=50.0, hparams__lambda_k=1e-3),
+        "magan": load_config("magan", "ring8", train__steps=3, data__batch_size=8,
+                             networks__width=16, hparams__epoch_steps=1,
+                             hparams__pretrain_epochs=1),
+    }
+    for variant, config in configs.items():
+        run = training.train(config, tmp_path / variant, verbose=0)
+        restored = training.Run(config, tmp_path / variant)
+        assert restored.step == 3
+        state = run.model.k if variant == "began" else run.model.margin
+        again = restored.model.k if variant == "began" else restored.model.margin
+        assert state.numpy() not in (0.0, 1.0)  # moved from its initial value
+        assert again.numpy() == state.numpy()
+
+
+@pytest.mark.parametrize("variant", ["began", "magan"])
+def test_interrupted_and_resumed_run_equals_uninterrupted_run(tmp_path, variant):
+    test_training.test_interrupted_and_resumed_run_equals_uninterrupted_run(
+        tmp_path, variant, "ring8")
+
+
+@pytest.mark.parametrize("variant", ENERGY_VARIANTS)
+@pytest.mark.parametrize("dataset", ["ring8", "grid25", "fashion_mnist"])
+def test_short_runs_train_and_export_a_working_generator(tmp_path, variant, dataset):
+    width = 4 if dataset == "fashion_mnist" else 16
+    config = load_config(variant, dataset, train__steps=2, data__batch_size=8,
+                         networks__width=width)
+    run = training.train(config, tmp_path, verbose=0)
+    assert run.step == 2
+    sample = tf.saved_model.load(str(tmp_path / "saved_model")).signatures["serving_default"]
+    z = tf.random.normal([3, config.latent_dim])
+    samples = next(iter(sample(z=z).values())).numpy()
+    assert samples.shape == (3, *run.info.shape) and np.all(np.isfinite(samples))
+    np.testing.assert_allclose(samples, run.model.generator(z, training=False), atol=1e-5)

@@ -1,0 +1,322 @@
+"""The energy and margin family: EBGAN, BEGAN, MAGAN and the loss-sensitive GAN.
+
+EBGAN, BEGAN and MAGAN share one discriminator, an autoencoder whose reconstruction error
+is the energy of a sample (`AutoencoderGAN.autoencode`, `losses.autoencoder_energy`); MAGAN is
+EBGAN with an adaptive margin and so subclasses it. The loss-sensitive GAN scores samples with
+a non-negative loss function L_theta and asks real samples to beat generated ones by a
+data-dependent margin.
+
+State that changes during training (BEGAN's k_t, MAGAN's margin and its epoch sums) lives in
+non-trainable weights of the model, created with `only_first_replica` aggregation: the Run's
+checkpoint (`model=...`) saves them, a resumed run continues them, and they are updated once
+per training step, in `generator_step`, from whole-global-batch means (`replicas.global_sums`),
+so every replica computes the same new value and one and N replicas agree.
+"""
+import keras
+import tensorflow as tf
+
+from tfgan_variants import losses, networks
+from tfgan_variants.models.base import GAN, _replica_context
+from tfgan_variants.networks import autoencoder
+from tfgan_variants.replicas import global_batch, global_sums
+
+
+def _global_mean(replica_mean):
+    """The global-batch mean from each replica's mean over its (equal-sized) slice."""
+    (total,) = global_sums([replica_mean])
+    return total / _replica_context()[1]
+
+
+class AutoencoderGAN(GAN):
+    """A GAN whose discriminator is an autoencoder `samples -> [reconstruction, code]`
+    (`networks.autoencoder`) and whose discriminator output is an energy: the per-example
+    reconstruction error, mean squared ('l2') or mean absolute ('l1', `energy_norm`).
+
+    Variants with a scalar that evolves over training (BEGAN, MAGAN) set `stateful` and
+    implement `update_state`: it runs once per training step, after the generator update,
+    with global-batch mean energies: of the real and generated samples of the step's last
+    discriminator update, and of the generator update's samples.
+    """
+
+    energy_norm = "l2"
+    metric_names = GAN.metric_names + ("real_energy", "fake_energy")
+
+    @classmethod
+    def build_networks(cls, config, data_shape, latent_dim):
+        generator, _ = networks.build(config, data_shape, latent_dim)  # checks the config
+        return {"generator": generator, "discriminator": autoencoder.build(config, data_shape)}
+
+    def _state(self, name, value=0.0):
+        """A non-trainable scalar of the model: checkpointed, equal on every replica."""
+        return self.add_weight(name=name, shape=(), trainable=False,
+                               initializer=keras.initializers.Constant(value),
+                               aggregation="only_first_replica")
+
+    def autoencode(self, samples):
+        """(per-example energies [batch], encoder codes [batch, code_dim])."""
+        reconstruction, code = self.discriminator(samples, training=True)
+        return losses.autoencoder_energy(samples, reconstruction, self.energy_norm), code
+
+    def energy(self, samples):
+        return self.autoencode(samples)[0]
+
+    def discriminator_energies(self, real, fake):
+        """(energies of real, of fake, logs with their batch means)."""
+        real_energy, fake_energy = self.energy(real), self.energy(fake)
+        return real_energy, fake_energy, {"real_energy": tf.reduce_mean(real_energy),
+                                          "fake_energy": tf.reduce_mean(fake_energy)}
+
+    # -- once-per-step state
+    #: True for a variant with state updated once per step by `update_state`.
+    stateful = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.stateful:  # the last discriminator update's global mean energies
+            self._step_real_energy = self._state("step_real_energy")
+            self._step_fake_energy = self._state("step_fake_energy")
+
+    def update_state(self, real_energy, fake_energy, generator_energy):
+        """Updates the variant's state; returns scalars to log. Runs once per step."""
+        raise NotImplementedError
+
+    def discriminator_step(self, real):
+        logs = super().discriminator_step(real)
+        if self.stateful:
+            self._step_real_energy.assign(_global_mean(logs["real_energy"]))
+            self._step_fake_energy.assign(_global_mean(logs["fake_energy"]))
+        return logs
+
+    def generator_step(self, batch_size, real=None):
+        logs = super().generator_step(batch_size, real)
+        if self.stateful:
+            logs.update(self.update_state(self._step_real_energy, self._step_fake_energy,
+                                          _global_mean(logs["g_loss"])))
+        return logs
+
+
+class EBGAN(AutoencoderGAN):
+    """Energy-based GAN (Zhao et al. 2016, arXiv 1609.03126).
+
+    D is an autoencoder with energy D(x) = MSE(Dec(Enc(x)), x) per example. With margin m,
+        L_D = E[D(x)] + E[max(0, m - D(G(z)))]             (Eq. 1),
+        L_G = E[D(G(z))] + lambda_PT * PT                   (Eq. 2 with Eq. 4),
+    PT = 1/(N(N-1)) sum_{i != j} cos^2(S_i, S_j) over the encoder codes S of the generated
+    batch (the generator's update only). PT couples the batch, so it is computed on the codes
+    of the global batch, gathered from every replica (`global_batch`).
+
+    Args:
+        margin: m (10 on MNIST, 20 on CelebA, 80 on LSUN in the paper).
+        pt_weight: lambda_PT (0.1); 0 drops the term.
+    """
+
+    metric_names = AutoencoderGAN.metric_names + ("pulling_away",)
+
+    def __init__(self, generator, discriminator, latent_dim, *, margin=10.0, pt_weight=0.1,
+                 **kwargs):
+        super().__init__(generator, discriminator, latent_dim, **kwargs)
+        self.pt_weight = float(pt_weight)
+        self._margin = float(margin)
+
+    @property
+    def margin(self):
+        return self._margin
+
+    def discriminator_objective(self, real, fake):
+        real_energy, fake_energy, logs = self.discriminator_energies(real, fake)
+        loss = losses.margin_discriminator_loss(real_energy, fake_energy, self.margin)
+        return loss, {"d_loss": loss, **logs}
+
+    def generator_objective(self, fake):
+        fake_energy, codes = self.autoencode(fake)
+        loss = losses.energy_generator_loss(fake_energy)
+        pt = (losses.pulling_away_term(global_batch(codes)) if self.pt_weight
+              else tf.constant(0.0))
+        return loss + self.pt_weight * pt, {"g_loss": loss, "pulling_away": pt}
+
+
+class BEGAN(AutoencoderGAN):
+    """Boundary equilibrium GAN (Berthelot et al. 2017, arXiv 1703.10717, Eq. 4).
+
+    D is an autoencoder with L(v) = mean |v - D(v)| per example;
+        L_D = L(x) - k_t L(G(z_D)),   L_G = L(G(z_G)),
+        k_{t+1} = clip(k_t + lambda_k (gamma L(x) - L(G(z_G))), 0, 1),   k_0 = 0,
+    and the convergence measure M_global = L(x) + |gamma L(x) - L(G(z_G))| (Section 3.4.1) is
+    logged as `convergence`. k_t is a checkpointed weight, updated once per training step
+    after the generator update, from global-batch means: L(x) of the step's (last)
+    discriminator update and L(G(z_G)) of the generator update. The paper evaluates all three
+    losses with the same D before either update; here L(G(z_G)) sees D after its update, as
+    the engine updates D first. The paper's "lr halved on stall" is left to the optimizer
+    schedule of the config.
+
+    Args:
+        gamma: diversity ratio (0.5). lambda_k: the proportional gain of k (1e-3).
+        k_0: initial k (0).
+    """
+
+    energy_norm = "l1"
+    stateful = True
+    metric_names = AutoencoderGAN.metric_names + ("k_t", "convergence")
+
+    def __init__(self, generator, discriminator, latent_dim, *, gamma=0.5, lambda_k=1e-3,
+                 k_0=0.0, **kwargs):
+        super().__init__(generator, discriminator, latent_dim, **kwargs)
+        if not 0.0 <= k_0 <= 1.0:
+            raise ValueError(f"k_0 must lie in [0, 1], got {k_0}")
+        self.gamma = float(gamma)
+        self.lambda_k = float(lambda_k)
+        self.k = self._state("k", k_0)
+
+    def discriminator_objective(self, real, fake):
+        real_energy, fake_energy, logs = self.discriminator_energies(real, fake)
+        loss = losses.began_discriminator_loss(real_energy, fake_energy, self.k)
+        return loss, {"d_loss": loss, **logs}
+
+    def generator_objective(self, fake):
+        loss = losses.energy_generator_loss(self.energy(fake))
+        return loss, {"g_loss": loss}
+
+    def update_state(self, real_energy, fake_energy, generator_energy):
+        """k and M_global from L(x) and L(G(z_G)); D's generated batch is not used."""
+        real_energy, fake_energy = tf.identity(real_energy), generator_energy
+        convergence = losses.began_convergence(real_energy, fake_energy, self.gamma)
+        self.k.assign(losses.began_k_update(self.k, real_energy, fake_energy, self.gamma,
+                                            self.lambda_k))
+        return {"k_t": tf.identity(self.k), "convergence": convergence}
+
+
+class MAGAN(EBGAN):
+    """Margin adaptation GAN (Wang et al. 2017, arXiv 1704.03817, Algorithm 1).
+
+    EBGAN's losses without PT, E the per-example L2 (mean squared) reconstruction error:
+        L_D = E[E(x)] + E[max(0, m - E(G(z)))],   L_G = E[E(G(z))].
+    The autoencoder is first pre-trained on real data alone; m then becomes the mean real
+    energy, and after every later epoch m is set to that epoch's mean real energy if (i) the
+    epoch's summed fake energy rose over the previous epoch's, (ii) the summed real energy is
+    below the summed fake energy, and (iii) the mean real energy is below m (m only falls).
+
+    Step-based equivalent of the paper's epochs: an "epoch" is `epoch_steps` training steps
+    (set it to the dataset size over the batch size for the paper's epochs); pre-training is
+    the first `pretrain_epochs` of them, during which L_D = E[E(x)] and the generator's loss
+    is multiplied by 0 (its update is exactly zero with Adam/Adamax, whose moments stay 0).
+    The epoch sums add the global-batch mean energies of each step's last discriminator
+    update, i.e. the per-example sums divided by the constant batch size, which leaves every
+    comparison of the rule unchanged; m, the sums and the previous epoch's fake sum are
+    checkpointed weights. Before the first adaptation m is the `margin` argument (used only
+    when pretrain_epochs is 0). No comparison is made for the first adversarial epoch, which
+    has no predecessor.
+
+    Args:
+        margin: initial m. epoch_steps: steps per epoch. pretrain_epochs: 2 in the paper.
+    """
+
+    stateful = True
+    metric_names = AutoencoderGAN.metric_names + ("pulling_away", "margin")
+
+    def __init__(self, generator, discriminator, latent_dim, *, margin=1.0, epoch_steps=1000,
+                 pretrain_epochs=2, pt_weight=0.0, **kwargs):
+        super().__init__(generator, discriminator, latent_dim, margin=margin,
+                         pt_weight=pt_weight, **kwargs)
+        if epoch_steps < 1 or pretrain_epochs < 0:
+            raise ValueError("epoch_steps must be >= 1 and pretrain_epochs >= 0, got "
+                             f"{epoch_steps}, {pretrain_epochs}")
+        self.epoch_steps = int(epoch_steps)
+        self.pretrain_steps = int(pretrain_epochs) * self.epoch_steps
+        self.margin_variable = self._state("margin", margin)
+        self.epoch_real_sum = self._state("epoch_real_sum")
+        self.epoch_fake_sum = self._state("epoch_fake_sum")
+        self.previous_fake_sum = self._state("previous_fake_sum", float("inf"))
+
+    @property
+    def margin(self):
+        return self.margin_variable
+
+    def adversarial(self):
+        """1.0 once pre-training is over, 0.0 during it, at the current step."""
+        return tf.cast(self.step >= self.pretrain_steps, tf.float32)
+
+    def discriminator_objective(self, real, fake):
+        real_energy, fake_energy, logs = self.discriminator_energies(real, fake)
+        hinge = losses.margin_discriminator_loss(0.0, fake_energy, self.margin)
+        loss = losses.energy_generator_loss(real_energy) + self.adversarial() * hinge
+        return loss, {"d_loss": loss, **logs}
+
+    def generator_objective(self, fake):
+        loss, logs = super().generator_objective(fake)
+        return self.adversarial() * loss, logs
+
+    def update_state(self, real_energy, fake_energy, generator_energy):
+        """Epoch sums and the margin rule, from the discriminator update's energies."""
+        step = self.step - 1  # the generator update of this step has been applied
+        real_sum = self.epoch_real_sum + real_energy
+        fake_sum = self.epoch_fake_sum + fake_energy
+        epoch_end = tf.equal((step + 1) % self.epoch_steps, 0)
+        mean_real = real_sum / self.epoch_steps
+        pretrained = tf.equal(step + 1, self.pretrain_steps)
+        adapt = tf.logical_and(tf.logical_and(fake_sum > self.previous_fake_sum,
+                                              real_sum < fake_sum), mean_real < self.margin)
+        adapt = tf.logical_and(adapt, step >= self.pretrain_steps)
+        margin = tf.where(epoch_end & (pretrained | adapt), mean_real, self.margin)
+        adversarial_end = epoch_end & (step >= self.pretrain_steps)
+        self.previous_fake_sum.assign(tf.where(adversarial_end, fake_sum,
+                                               self.previous_fake_sum))
+        self.margin_variable.assign(margin)
+        self.epoch_real_sum.assign(tf.where(epoch_end, 0.0, real_sum))
+        self.epoch_fake_sum.assign(tf.where(epoch_end, 0.0, fake_sum))
+        return {"margin": tf.identity(self.margin_variable)}
+
+
+class LossSensitiveGAN(GAN):
+    """Loss-sensitive GAN and its generalisation GLS-GAN (Qi 2017, arXiv 1701.06264).
+
+    The discriminator is a loss function L_theta(x) = ReLU(D(x)) >= 0 (the ReLU applied to
+    the network's output here, so any critic network qualifies; `activation='softplus'`
+    is a smooth alternative, also >= 0, without ReLU's dead zone, where L and G both lose
+    their gradient). With the margin
+    Delta(x, G(z)) = tau ‖x - G(z)‖_1 between row i of the real and of the generated batch,
+        L_D = gamma E[L(x)] + lambda E[C(Delta + L(x) - L(G(z)))] + (wd / 2) ‖theta‖^2,
+        L_G = E[L(G(z))]                                                   (Eqs. 5-6),
+    C(a) = max(a, 0) + nu min(a, 0): nu 0 is LS-GAN, nu 1 WGAN (Section 6). Weight decay
+    on L_theta is an explicit L2 term on all of D's trainable weights in the objective D
+    minimises (the coupled form of Torch's `weightDecay`, gradient wd * theta), so it acts
+    with any optimizer. gamma 0 follows the authors' unconditional code.
+
+    Args:
+        tau: the margin's scale (2e-4 for images). lambda_weight: lambda. gamma: weight of
+        E[L(x)]. slope: nu. weight_decay: wd. activation: 'relu' (the paper) or 'softplus'.
+    """
+
+    metric_names = GAN.metric_names + ("margin",)
+    ACTIVATIONS = {"relu": tf.nn.relu, "softplus": tf.nn.softplus}
+
+    def __init__(self, generator, discriminator, latent_dim, *, tau=2e-4, lambda_weight=1.0,
+                 gamma=0.0, slope=0.0, weight_decay=5e-4, activation="relu", **kwargs):
+        super().__init__(generator, discriminator, latent_dim, **kwargs)
+        if activation not in self.ACTIVATIONS:
+            raise ValueError(f"activation must be one of {sorted(self.ACTIVATIONS)}, "
+                             f"got {activation!r}")
+        self.activation = self.ACTIVATIONS[activation]
+        self.tau = float(tau)
+        self.lambda_weight = float(lambda_weight)
+        self.gamma = float(gamma)
+        self.slope = float(slope)
+        self.weight_decay = float(weight_decay)
+
+    def loss_function(self, samples):
+        """L_theta(x) = ReLU(D(x)) (or softplus), per example."""
+        output = tf.cast(self.discriminator(samples, training=True), tf.float32)
+        return self.activation(tf.reshape(output, [tf.shape(output)[0]]))
+
+    def discriminator_objective(self, real, fake):
+        margin = losses.l1_margin(real, fake, self.tau)
+        loss = losses.loss_sensitive_discriminator_loss(
+            self.loss_function(real), self.loss_function(fake), margin, self.lambda_weight,
+            self.gamma, self.slope)
+        decay = 0.5 * self.weight_decay * tf.add_n(
+            [tf.reduce_sum(tf.square(tf.cast(w, tf.float32)))
+             for w in self.discriminator.trainable_variables])
+        return loss + decay, {"d_loss": loss, "margin": tf.reduce_mean(margin)}
+
+    def generator_objective(self, fake):
+        loss = losses.energy_generator_loss(self.loss_function(fake))
+        return loss, {"g_loss": loss}

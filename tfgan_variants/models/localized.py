@@ -1,0 +1,202 @@
+"""Localized GAN (Qi et al. 2018, arXiv 1711.06020): a local generator G(x, z) around each
+data point x, G(x, z) = Dec(Enc(x) + z) (`networks.local_generator`).
+
+Objectives (Section 3 and the co-author's code), z ~ N(0, sigma^2 I_N):
+    D:  NS-GAN on x against G(x, z):  -E log sigma(D(x)) - E log(1 - sigma(D(G(x, z)))),
+    G:  -E log sigma(D(G(x, z))) + theta (-E log sigma(D(G(x, 0))))
+        + E_x[mu ||G(x, 0) - x||^2 + eta ||J_x^T J_x - I_N||_F^2],   J_x = dG(x, z)/dz at z=0,
+the locality term keeping G(x, 0) at x and the orthonormality term making the local
+coordinates z orthonormal on the manifold. J_x is exact: one forward-mode derivative
+(`tf.autodiff.ForwardAccumulator`) per latent axis (`local_jacobian`), where the co-author's
+code used central differences along 8 random axes. The generator step takes its x from a
+slice of real data (`generator_needs_real`); D's step uses its own real slice as x.
+
+Sampling without an input (the `serving_default` z -> images signature, eval.py, the sample
+grids). The model keeps `anchors`, the `anchor_count` most recent real examples the
+generator saw (a FIFO refreshed at every generator step; checkpointed and exported). z ~
+N(0, I_N) picks an anchor and a displacement: u = Phi(z_0) in (0, 1), anchor index
+floor(u n), and z'_0 = Phi^-1(u n - floor(u n)), which is again N(0, 1) and independent of the
+index, so  generate(z) = G(anchor, sigma z')  samples the model's distribution
+E_x G(x, z), z ~ N(0, sigma^2), over the stored data. The `local` signature takes (x, z) and
+returns G(x, z) as is (z in the scale of the training draws, N(0, sigma^2)).
+"""
+import keras
+import numpy as np
+import tensorflow as tf
+
+from tfgan_variants import losses, networks, visualize
+from tfgan_variants.models.base import GAN
+from tfgan_variants.networks import local_generator
+from tfgan_variants.replicas import global_batch
+
+
+def local_jacobian(generator, x, latent_dim, training=False):
+    """(G(x, 0), J) with J [batch, data entries, latent_dim] = dG(x, z)/dz at z = 0: one JVP
+    per latent axis, the tangent e_j on every row. Differentiable (for the penalty)."""
+    z = tf.zeros([tf.shape(x)[0], latent_dim])
+    columns, samples = [], None
+    for j in range(latent_dim):
+        tangent = tf.broadcast_to(tf.one_hot(j, latent_dim), tf.shape(z))
+        with tf.autodiff.ForwardAccumulator(z, tangent) as accumulator:
+            out = generator([x, z], training=training)
+        if samples is None:
+            samples = out
+        columns.append(tf.reshape(accumulator.jvp(out), [tf.shape(x)[0], -1]))
+    return samples, tf.stack(columns, axis=-1)
+
+
+class AnchorBuffer(keras.layers.Layer):
+    """The `count` most recent real examples (FIFO), a non-trainable weight. Assigned with the
+    global batch on every replica, aggregation ONLY_FIRST_REPLICA keeps the copies equal."""
+
+    def __init__(self, count, data_shape, **kwargs):
+        super().__init__(**kwargs)
+        self.anchors = self.add_weight(shape=(int(count), *data_shape), initializer="zeros",
+                                       trainable=False, name="anchors",
+                                       aggregation="only_first_replica")
+        self.built = True
+
+    def push(self, batch):
+        batch = tf.cast(batch, self.anchors.dtype)
+        kept = tf.concat([batch, self.anchors.value], axis=0)[:self.anchors.shape[0]]
+        self.anchors.assign(kept)
+
+
+class LocalizedGAN(GAN):
+    """Localized GAN (see module doc).
+
+    Args:
+        generator: a local generator, `keras.Model` [x, z] -> samples.
+        latent_dim: N, the local coordinates' dimension.
+        sigma: std of z (3 in the co-author's code). theta: weight of the GAN loss on
+        G(x, 0) (0.1). locality_weight: mu. orthonormality_weight: eta (0.01).
+        anchor_count: real examples kept for `generate`.
+    """
+
+    metric_names = GAN.metric_names + ("locality", "orthonormality")
+    generator_needs_real = True
+
+    def __init__(self, generator, discriminator, latent_dim, *, sigma=3.0, theta=0.1,
+                 locality_weight=1.0, orthonormality_weight=0.01, anchor_count=256, **kwargs):
+        super().__init__(generator, discriminator, latent_dim, **kwargs)
+        if self.generator_batch_multiplier != 1:
+            raise ValueError("localized_gan's generator moves real examples: "
+                             "generator_batch_multiplier must be 1")
+        self.sigma = float(sigma)
+        self.theta = float(theta)
+        self.locality_weight = float(locality_weight)
+        self.orthonormality_weight = float(orthonormality_weight)
+        self.data_shape = tuple(generator.inputs[0].shape[1:])
+        self.anchor_buffer = AnchorBuffer(anchor_count, self.data_shape, name="anchor_buffer")
+
+    @classmethod
+    def build_networks(cls, config, data_shape, latent_dim):
+        _, discriminator = networks.build(config, data_shape, latent_dim)
+        return {"generator": local_generator.build(config, data_shape, latent_dim),
+                "discriminator": discriminator}
+
+    @property
+    def anchors(self):
+        return self.anchor_buffer.anchors
+
+    # ----------------------------------------------------------------- sampling
+    def local(self, x, z, training=False):
+        """G(x, z)."""
+        return self.generator([tf.cast(x, tf.float32), tf.cast(z, tf.float32)],
+                              training=training)
+
+    def anchors_and_displacements(self, z):
+        """(anchor rows, z' ~ N(0, I)) from z ~ N(0, I) (module doc)."""
+        z = tf.convert_to_tensor(z, tf.float32)
+        count = self.anchors.shape[0]
+        scaled = 0.5 * tf.math.erfc(-z[:, 0] / np.sqrt(2.0)) * count  # Phi(z_0) n
+        index = tf.clip_by_value(tf.floor(scaled), 0, count - 1)
+        fraction = tf.clip_by_value(scaled - index, 1e-6, 1 - 1e-6)
+        first = (np.sqrt(2.0) * tf.math.erfinv(2.0 * fraction - 1.0))[:, None]  # Phi^-1
+        anchors = tf.gather(self.anchors, tf.cast(index, tf.int32))
+        return anchors, tf.concat([first, z[:, 1:]], axis=-1)
+
+    def generate(self, z, training=False):
+        anchors, displacement = self.anchors_and_displacements(z)
+        return self.local(anchors, self.sigma * displacement, training=training)
+
+    def call(self, z, training=False):
+        return self.generate(z, training=training)
+
+    # ----------------------------------------------------------------- the step
+    def discriminator_step(self, real):
+        z = self.sigma * self.sample_latent(tf.shape(real)[0])
+        fake = self.local(real, z, training=True)
+        real, fake = self.add_instance_noise(real), self.add_instance_noise(fake)
+        variables = self.critic_variables
+        with tf.GradientTape() as tape:
+            loss = losses.minimax_discriminator_loss(self.discriminator(real, training=True),
+                                                     self.discriminator(fake, training=True))
+            scaled = self.per_replica(loss)
+        self._minimise(self.d_optimizer, tape, scaled, variables)
+        self.after_discriminator_update()
+        return {"d_loss": loss}
+
+    def generator_objective(self, fake, real, reconstruction, jacobian):
+        """(loss, logs) of G for G(x, z), x, G(x, 0) and J_x (module doc)."""
+        gan = losses.non_saturating_generator_loss(self.discriminator(fake, training=True))
+        if self.theta:
+            gan += self.theta * losses.non_saturating_generator_loss(
+                self.discriminator(reconstruction, training=True))
+        locality = losses.locality_loss(real, reconstruction)
+        orthonormality = losses.orthonormality_penalty(jacobian)
+        loss = (gan + self.locality_weight * locality
+                + self.orthonormality_weight * orthonormality)
+        return loss, {"g_loss": gan, "locality": locality, "orthonormality": orthonormality}
+
+    def generator_step(self, batch_size, real=None):
+        z = self.sigma * self.sample_latent(tf.shape(real)[0])
+        variables = self.generator_variables
+        with tf.GradientTape() as tape:
+            fake = self.local(real, z, training=True)
+            reconstruction, jacobian = local_jacobian(self.generator, real, self.latent_dim,
+                                                      training=True)
+            loss, logs = self.generator_objective(fake, real, reconstruction, jacobian)
+            loss = self.per_replica(loss)
+        self._minimise(self.g_optimizer, tape, loss, variables)
+        self.anchor_buffer.push(global_batch(real))
+        return logs
+
+    # ----------------------------------------------------------------- export and pictures
+    @property
+    def exported_networks(self):
+        return [self.generator, self.anchor_buffer]
+
+    def serving_endpoints(self):
+        endpoints = super().serving_endpoints()
+
+        def serve_local(x, z):
+            return {"images": tf.cast(self.local(x, z), tf.float32)}
+
+        endpoints["local"] = (serve_local, [
+            tf.TensorSpec([None, *self.data_shape], tf.float32, name="x"),
+            tf.TensorSpec([None, self.latent_dim], tf.float32, name="z")])
+        return endpoints
+
+    def pictures(self, real, is_2d):
+        """'local_edits': G(x, t sigma e_j), t from -2 to 2, for inputs x of `real`. Images:
+        a row per (x, axis j) for 4 inputs and the first 4 axes: x, then the sweep. 2-D: the
+        sweeps of 64 inputs along every axis as points (the inputs' local charts)."""
+        real = tf.convert_to_tensor(real, tf.float32)
+        steps = 9 if not is_2d else 17
+        sweep = tf.linspace(-2.0, 2.0, steps) * self.sigma
+        inputs = real[:4] if not is_2d else real[:64]
+        axes = min(self.latent_dim, 4) if not is_2d else self.latent_dim
+        rows = []
+        for i in range(inputs.shape[0]):
+            for j in range(axes):
+                z = sweep[:, None] * tf.one_hot(j, self.latent_dim)[None, :]
+                x = tf.repeat(inputs[i:i + 1], steps, axis=0)
+                edits = self.local(x, z).numpy()
+                rows.append(edits if is_2d else np.concatenate([inputs[i:i + 1].numpy(),
+                                                                edits]))
+        if is_2d:
+            points = np.concatenate(rows)
+            return {"local_edits": visualize.scatter_plot(
+                points, title="Localized GAN: G(x, t sigma e_j), t in [-2, 2]")}
+        return {"local_edits": visualize.image_grid(np.concatenate(rows), columns=steps + 1)}
