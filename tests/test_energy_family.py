@@ -257,8 +257,4 @@ def test_short_runs_train_and_export_a_working_generator(tmp_path, variant, data
                          networks__width=width)
     run = training.train(config, tmp_path, verbose=0)
     assert run.step == 2
-    sample = tf.saved_model.load(str(tmp_path / "saved_model")).signatures["serving_default"]
-    z = tf.random.normal([3, config.latent_dim])
-    samples = next(iter(sample(z=z).values())).numpy()
-    assert samples.shape == (3, *run.info.shape) and np.all(np.isfinite(samples))
-    np.testing.assert_allclose(samples, run.model.generator(z, training=False), atol=1e-5)
+    test_training.check_export(run)

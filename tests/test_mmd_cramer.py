@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+import test_training
 from test_training import load_config
 from tfgan_variants import VARIANTS, losses, penalties, training
 from tfgan_variants.networks import mlp
@@ -247,8 +248,4 @@ def test_short_runs_train_and_export_a_working_generator(tmp_path, variant, data
         config.data.name = rgb32
     run = training.train(config, tmp_path, verbose=0)
     assert run.step == 2
-    sample = tf.saved_model.load(str(tmp_path / "saved_model")).signatures["serving_default"]
-    z = tf.random.normal([3, config.latent_dim])
-    samples = next(iter(sample(z=z).values())).numpy()
-    assert samples.shape == (3, *run.info.shape) and np.all(np.isfinite(samples))
-    np.testing.assert_allclose(samples, run.model.generator(z, training=False), atol=1e-5)
+    test_training.check_export(run)

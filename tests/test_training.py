@@ -54,6 +54,17 @@ def test_interrupted_and_resumed_run_equals_uninterrupted_run(tmp_path, variant,
         "step_0000002.png", "step_0000004.png"]
 
 
+def check_export(run):
+    """The run's exported serving_default makes finite samples of the data's shape, equal to
+    the model's own `generate`."""
+    path = os.path.join(run.workdir.path, "saved_model")
+    sample = tf.saved_model.load(path).signatures["serving_default"]
+    z = tf.random.normal([3, run.config.latent_dim])
+    samples = sample(z=z)["images"].numpy()
+    assert samples.shape == (3, *run.info.shape) and np.all(np.isfinite(samples))
+    np.testing.assert_allclose(samples, run.model.generate(z), atol=1e-5)
+
+
 def test_several_steps_per_graph_call_change_nothing_but_speed(tmp_path):
     """Steps per execution (6, cut to gcd(6, 4, 4, 8, 2000, 12) = 2) give the same weights and
     the same grids, written at the same steps, as one step per call."""
