@@ -34,6 +34,13 @@ def global_sums(values):
     return sums if context is None else context.all_reduce(tf.distribute.ReduceOp.SUM, sums)
 
 
+def global_mean(replica_mean):
+    """The global-batch mean from each replica's mean over its (equal-sized) slice."""
+    (total,) = global_sums([replica_mean])
+    context = _context()
+    return total if context is None else total / context.num_replicas_in_sync
+
+
 def global_std(x):
     """The population standard deviation of all elements of the global batch, one scalar.
 

@@ -290,11 +290,16 @@ class Run:
 
     def dataset(self):
         """Batches of real_slices * global batch, starting where the restored step left off."""
-        per_step = self.config.data.batch_size * self.model.real_slices
-        return data.load(self.config.data.name, per_step, seed=self.config.seed,
-                         start_batch=self.step, split=self.config.data.split,
-                         image_size=self.config.data.image_size or None,
-                         data_dir=self.config.data.data_dir or None)
+        return self._load(self.config.data.batch_size * self.model.real_slices,
+                          start_batch=self.step)
+
+    def _load(self, batch_size, start_batch=0):
+        """`data.load` of the run's dataset and settings."""
+        config = self.config
+        return data.load(config.data.name, batch_size, seed=config.seed,
+                         start_batch=start_batch, split=config.data.split,
+                         image_size=config.data.image_size or None,
+                         data_dir=config.data.data_dir or None)
 
     # -- outputs
     def log_scalars(self, step, logs, steps_per_second):
@@ -322,10 +327,7 @@ class Run:
     def fixed_real(self):
         """The same batch of data at every sample step, for the variants' extra pictures."""
         if self._fixed_real is None:
-            batches = data.load(self.config.data.name, self.config.train.num_samples_grid,
-                                seed=self.config.seed, split=self.config.data.split,
-                                image_size=self.config.data.image_size or None,
-                                data_dir=self.config.data.data_dir or None)
+            batches = self._load(self.config.train.num_samples_grid)
             self._fixed_real = next(iter(batches))
         return self._fixed_real
 

@@ -156,27 +156,25 @@ class BiGAN(AutoencodingGAN):
         fake = self.generator(z, training=True)
         code = self.encode(real)
         real, fake = self.add_instance_noise(real), self.add_instance_noise(fake)
-        variables = self.critic_variables
-        with tf.GradientTape() as tape:
-            encoder_logits, generator_logits = self._pair_logits(real, code, fake, z)
-            loss = losses.bigan_discriminator_loss(encoder_logits, generator_logits)
-            scaled = self.per_replica(loss)
-        self._minimise(self.d_optimizer, tape, scaled, variables)
-        self.after_discriminator_update()
-        return {"d_loss": loss}
+
+        def objective():
+            loss = losses.bigan_discriminator_loss(*self._pair_logits(real, code, fake, z))
+            return loss, {"d_loss": loss}
+
+        return self.critic_update(objective)
 
     def generator_step(self, batch_size, real=None):
         z = self.sample_latent(batch_size)
-        variables = self.generator_variables
-        with tf.GradientTape() as tape:
+
+        def objective():
             fake = self.generator(z, training=True)
-            encoder_logits, generator_logits = self._pair_logits(real, self.encode(real),
-                                                                 fake, z)
-            loss = losses.bigan_generator_encoder_loss(encoder_logits, generator_logits)
-            scaled = self.per_replica(loss)
+            loss = losses.bigan_generator_encoder_loss(
+                *self._pair_logits(real, self.encode(real), fake, z))
+            return loss, {"g_loss": loss}
+
         error = losses.reconstruction_error(real, self.reconstruct(real))  # before the update
-        self._minimise(self.g_optimizer, tape, scaled, variables)
-        return {"g_loss": loss, "reconstruction_error": error}
+        logs = self.generator_update(objective)
+        return {**logs, "reconstruction_error": error}
 
 
 class VAEGAN(AutoencodingGAN):
@@ -254,14 +252,13 @@ class VAEGAN(AutoencodingGAN):
         real = self.add_instance_noise(real)
         prior_fake = self.add_instance_noise(prior_fake)
         reconstruction = self.add_instance_noise(reconstruction)
-        variables = self.critic_variables
-        with tf.GradientTape() as tape:
+
+        def objective():
             loss = losses.vae_gan_discriminator_loss(
                 self._logits(real), self._logits(prior_fake), self._logits(reconstruction))
-            scaled = self.per_replica(loss)
-        self._minimise(self.d_optimizer, tape, scaled, variables)
-        self.after_discriminator_update()
-        return {"d_loss": loss}
+            return loss, {"d_loss": loss}
+
+        return self.critic_update(objective)
 
     def objectives(self, real, z_prior):
         """{'encoder': L_prior + L_llike, 'decoder': gamma L_llike - L'_GAN} and the logs."""

@@ -231,37 +231,44 @@ class GAN(keras.Model):
 
     # ----------------------------------------------------------------- the step
     @staticmethod
-    def _minimise(optimizer, tape, loss, variables):
-        """One update; `loss` must have been scaled by `per_replica` inside `tape`."""
-        grads = tape.gradient(loss, variables)
-        optimizer.apply_gradients(zip(grads, variables))
-
-    @staticmethod
     def per_replica(loss):
         """loss / num_replicas: the all-reduce sum of gradients then averages the replicas."""
         return loss / _replica_context()[1]
 
-    def discriminator_step(self, real):
-        fake = self.generator(self.sample_latent(tf.shape(real)[0]), training=True)
-        real, fake = self.add_instance_noise(real), self.add_instance_noise(fake)
-        variables = self.critic_variables
+    def _update(self, optimizer, variables, objective):
+        """One step of `optimizer` on `variables` down the gradient of `objective() ->
+        (loss, logs)`, called inside the tape, the loss scaled by `per_replica`; the logs."""
         with tf.GradientTape() as tape:
-            loss, logs = self.discriminator_objective(real, fake)
-            loss = self.per_replica(loss)
-        self._minimise(self.d_optimizer, tape, loss, variables)
+            loss, logs = objective()
+            scaled = self.per_replica(loss)
+        grads = tape.gradient(scaled, variables)
+        optimizer.apply_gradients(zip(grads, variables))
+        return logs
+
+    def critic_update(self, objective):
+        """A discriminator update on `objective` (see `_update`), then its hook."""
+        logs = self._update(self.d_optimizer, self.critic_variables, objective)
         self.after_discriminator_update()
         return logs
 
+    def generator_update(self, objective):
+        """A generator update on `objective` (see `_update`)."""
+        return self._update(self.g_optimizer, self.generator_variables, objective)
+
+    def discriminator_step(self, real):
+        fake = self.generator(self.sample_latent(tf.shape(real)[0]), training=True)
+        real, fake = self.add_instance_noise(real), self.add_instance_noise(fake)
+        return self.critic_update(lambda: self.discriminator_objective(real, fake))
+
     def generator_step(self, batch_size, real=None):
         z = self.sample_latent(batch_size)
-        variables = self.generator_variables
-        with tf.GradientTape() as tape:
+
+        def objective():
             fake = self.generator(z, training=True)
-            loss, logs = (self.generator_objective(fake, real) if self.generator_needs_real
-                          else self.generator_objective(fake))
-            loss = self.per_replica(loss)
-        self._minimise(self.g_optimizer, tape, loss, variables)
-        return logs
+            return (self.generator_objective(fake, real) if self.generator_needs_real
+                    else self.generator_objective(fake))
+
+        return self.generator_update(objective)
 
     def train_step(self, data):
         real = data[0] if isinstance(data, (tuple, list)) else data

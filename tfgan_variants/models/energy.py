@@ -9,22 +9,16 @@ data-dependent margin.
 State that changes during training (BEGAN's k_t, MAGAN's margin and its epoch sums) lives in
 non-trainable weights of the model, created with `only_first_replica` aggregation: the Run's
 checkpoint (`model=...`) saves them, a resumed run continues them, and they are updated once
-per training step, in `generator_step`, from whole-global-batch means (`replicas.global_sums`),
+per training step, in `generator_step`, from whole-global-batch means (`replicas.global_mean`),
 so every replica computes the same new value and one and N replicas agree.
 """
 import keras
 import tensorflow as tf
 
 from tfgan_variants import losses, networks
-from tfgan_variants.models.base import GAN, _replica_context
+from tfgan_variants.models.base import GAN
 from tfgan_variants.networks import autoencoder
-from tfgan_variants.replicas import global_batch, global_sums
-
-
-def _global_mean(replica_mean):
-    """The global-batch mean from each replica's mean over its (equal-sized) slice."""
-    (total,) = global_sums([replica_mean])
-    return total / _replica_context()[1]
+from tfgan_variants.replicas import global_batch, global_mean
 
 
 class AutoencoderGAN(GAN):
@@ -83,15 +77,15 @@ class AutoencoderGAN(GAN):
     def discriminator_step(self, real):
         logs = super().discriminator_step(real)
         if self.stateful:
-            self._step_real_energy.assign(_global_mean(logs["real_energy"]))
-            self._step_fake_energy.assign(_global_mean(logs["fake_energy"]))
+            self._step_real_energy.assign(global_mean(logs["real_energy"]))
+            self._step_fake_energy.assign(global_mean(logs["fake_energy"]))
         return logs
 
     def generator_step(self, batch_size, real=None):
         logs = super().generator_step(batch_size, real)
         if self.stateful:
             logs.update(self.update_state(self._step_real_energy, self._step_fake_energy,
-                                          _global_mean(logs["g_loss"])))
+                                          global_mean(logs["g_loss"])))
         return logs
 
 

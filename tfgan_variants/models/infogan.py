@@ -109,27 +109,26 @@ class InfoGAN(GAN):
     def discriminator_step(self, real):
         fake, one_hot, continuous = self._fake_and_codes(tf.shape(real)[0])
         real, fake = self.add_instance_noise(real), self.add_instance_noise(fake)
-        variables = self.critic_variables
-        with tf.GradientTape() as tape:
+
+        def objective():
             real_logits = self.discriminator(real, training=True)
             features, fake_logits = self.critic_with_features(fake, training=True)
             d_loss = losses.minimax_discriminator_loss(real_logits, fake_logits)
             information = self._information(features, one_hot, continuous)
-            loss = self.per_replica(d_loss - self.information_weight * information)
-        self._minimise(self.d_optimizer, tape, loss, variables)
-        self.after_discriminator_update()
-        return {"d_loss": d_loss, "information": information}
+            return (d_loss - self.information_weight * information,
+                    {"d_loss": d_loss, "information": information})
+
+        return self.critic_update(objective)
 
     def generator_step(self, batch_size, real=None):
-        variables = self.generator_variables
-        with tf.GradientTape() as tape:
+        def objective():
             fake, one_hot, continuous = self._fake_and_codes(batch_size)
             features, fake_logits = self.critic_with_features(fake, training=True)
             g_loss = losses.non_saturating_generator_loss(fake_logits)
             information = self._information(features, one_hot, continuous)
-            loss = self.per_replica(g_loss - self.information_weight * information)
-        self._minimise(self.g_optimizer, tape, loss, variables)
-        return {"g_loss": g_loss}
+            return g_loss - self.information_weight * information, {"g_loss": g_loss}
+
+        return self.generator_update(objective)
 
     # ----------------------------------------------------------------- export and pictures
     def serving_endpoints(self):

@@ -128,14 +128,13 @@ class LocalizedGAN(GAN):
         z = self.sigma * self.sample_latent(tf.shape(real)[0])
         fake = self.local(real, z, training=True)
         real, fake = self.add_instance_noise(real), self.add_instance_noise(fake)
-        variables = self.critic_variables
-        with tf.GradientTape() as tape:
+
+        def objective():
             loss = losses.minimax_discriminator_loss(self.discriminator(real, training=True),
                                                      self.discriminator(fake, training=True))
-            scaled = self.per_replica(loss)
-        self._minimise(self.d_optimizer, tape, scaled, variables)
-        self.after_discriminator_update()
-        return {"d_loss": loss}
+            return loss, {"d_loss": loss}
+
+        return self.critic_update(objective)
 
     def generator_objective(self, fake, real, reconstruction, jacobian):
         """(loss, logs) of G for G(x, z), x, G(x, 0) and J_x (module doc)."""
@@ -151,14 +150,14 @@ class LocalizedGAN(GAN):
 
     def generator_step(self, batch_size, real=None):
         z = self.sigma * self.sample_latent(tf.shape(real)[0])
-        variables = self.generator_variables
-        with tf.GradientTape() as tape:
+
+        def objective():
             fake = self.local(real, z, training=True)
             reconstruction, jacobian = local_jacobian(self.generator, real, self.latent_dim,
                                                       training=True)
-            loss, logs = self.generator_objective(fake, real, reconstruction, jacobian)
-            loss = self.per_replica(loss)
-        self._minimise(self.g_optimizer, tape, loss, variables)
+            return self.generator_objective(fake, real, reconstruction, jacobian)
+
+        logs = self.generator_update(objective)
         self.anchor_buffer.push(global_batch(real))
         return logs
 
