@@ -11,7 +11,7 @@ import pytest
 import tensorflow as tf
 
 from test_training import ROOT, load_config, tiny
-from tfgan_variants import evaluation, export, features, metrics, training
+from tfgan_variants import evaluation, features, metrics, training
 from tfgan_variants.errors import UserError
 
 ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
