@@ -245,7 +245,7 @@ def test_k_and_margin_round_trip_through_a_checkpoint(tmp_path):
 
 @pytest.mark.parametrize("variant", ["began", "magan"])
 def test_interrupted_and_resumed_run_equals_uninterrupted_run(tmp_path, variant):
-    test_training.test_interrupted_and_resumed_run_equals_uninterrupted_run(
+    test_training.resume_equals_straight_run(
         tmp_path, variant, "ring8")
 
 

@@ -354,8 +354,7 @@ def test_dropout_is_opt_in_and_features_are_the_penultimate_layer(build):
 @pytest.mark.parametrize("variant", ["wgan", "wgan_ct"])
 def test_interrupted_and_resumed_run_equals_uninterrupted_run(tmp_path, variant):
     """The warm-up schedule and the dropout masks are functions of the step: they resume."""
-    test_training.test_interrupted_and_resumed_run_equals_uninterrupted_run(tmp_path, variant,
-                                                                           "ring8")
+    test_training.resume_equals_straight_run(tmp_path, variant, "ring8")
 
 
 # ------------------------------------------------------------------ every dataset
