@@ -183,7 +183,7 @@ def test_magan_margin_follows_the_epoch_rule():
               (0.3, 0.3, 2.0), (0.15, 0.05, 3.0)]
     for epoch, (real_a, real_b, fake) in enumerate(epochs):
         for t, real in enumerate((real_a, real_b)):
-            model.g_optimizer.iterations.assign(2 * epoch + t + 1)  # after step 2 epoch + t
+            model.step.assign(2 * epoch + t + 1)  # after step 2 epoch + t
             model.update_state(tf.constant(real), tf.constant(fake), tf.constant(0.0))
         history.append(round(float(model.margin.numpy()), 6))
     # Pre-training sets m to the mean real energy 0.5; the first adversarial epoch has no

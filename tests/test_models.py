@@ -196,7 +196,7 @@ def test_noise_changes_with_step_and_draw():
     model._draws.index = 0
     a, b = model.sample_latent(4).numpy(), model.sample_latent(4).numpy()
     assert not np.allclose(a, b)
-    model.g_optimizer.iterations.assign(1)
+    model.step.assign(1)
     model._draws.index = 0
     assert not np.allclose(a, model.sample_latent(4).numpy())
     assert model.sample_latent(3).shape == (3, 4)

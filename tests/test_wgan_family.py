@@ -252,7 +252,7 @@ def test_warmup_skips_generator_updates_exactly_and_on_two_replicas():
     for a, b in zip(single.get_weights(), double.get_weights()):
         np.testing.assert_allclose(a, b, atol=1e-5)
     for model in (single, double):
-        model.g_optimizer.iterations.assign(49)  # the last step of generator iteration 0
+        model.step.assign(49)  # the last step of generator iteration 0
         _one_step(model, batch)
     assert not np.allclose(single.generator.get_weights()[0], g_before[0])
     for a, b in zip(single.get_weights(), double.get_weights()):
@@ -283,7 +283,7 @@ def test_instance_noise_follows_the_linear_schedule_and_differs_between_real_and
     model = _recording_model(instance_noise=0.5, instance_noise_steps=11)
     zeros = tf.zeros((4096, 2))
     for step, std in [(0, 0.5), (4, 0.3), (10, 0.0), (12, 0.0)]:
-        model.g_optimizer.iterations.assign(step)
+        model.step.assign(step)
         assert float(model.instance_noise_std()) == pytest.approx(std)
         model.train_step(zeros)
         real, fake = model.seen[-1]

@@ -15,6 +15,7 @@ interrupted one would have gone.
 import json
 import math
 import os
+import re
 import sys
 import time
 import warnings
@@ -421,6 +422,18 @@ class Run:
             self.model.train_function = None  # rebuilt by fit with the new count
         return spe
 
+    def _diverged(self, error):
+        """The TrainingDiverged for the divergence guard's error (`GAN._update`); any other
+        error is returned unchanged, to be re-raised."""
+        found = re.search(re.escape(models.base.DIVERGED) + r"\] \[(\w+)\] \[in step\] \[(\d+)\]",
+                          str(error))
+        if not found:
+            return error
+        name, step = found.groups()
+        kept = self.manager.latest_checkpoint or "none yet"
+        return TrainingDiverged(f"{name} became NaN or Inf in step {step}; training stopped; "
+                                f"last good checkpoint: {kept}")
+
     def train(self, verbose=None, until=None):
         """Trains up to config.train.steps, resuming from the newest checkpoint; exports G.
 
@@ -442,8 +455,11 @@ class Run:
             print(f"{self.config.variant} on {self.config.data.name}: steps {start} -> {total} "
                   f"({self.strategy.num_replicas_in_sync} replica(s)), workdir "
                   f"{self.workdir.path}", flush=True)
-            self.model.fit(self.dataset(), epochs=epochs, steps_per_epoch=log_every,
-                           callbacks=[TrainingMonitor(self, total)], verbose=verbose)
+            try:
+                self.model.fit(self.dataset(), epochs=epochs, steps_per_epoch=log_every,
+                               callbacks=[TrainingMonitor(self, total)], verbose=verbose)
+            except tf.errors.InvalidArgumentError as e:
+                raise self._diverged(e) from None
         elif self.chief:
             print(f"already trained to step {start} (asked: {total}); exporting", flush=True)
         if total < self.config.train.steps:

@@ -31,6 +31,10 @@ import tensorflow as tf
 from tfgan_variants import networks
 
 
+#: The marker of the divergence guard's error (`GAN._update`), found by training.py.
+DIVERGED = "non-finite loss"
+
+
 class _DrawCounter(threading.local):
     """Index of the next random draw within a step. Thread-local because MirroredStrategy
     traces each replica's step in its own thread, interleaved at synchronisation points."""
@@ -90,6 +94,11 @@ class GAN(keras.Model):
         self.instance_noise = float(instance_noise)
         self.instance_noise_steps = instance_noise_steps
         self.trackers = {name: keras.metrics.Mean(name=name) for name in self.metric_names}
+        # The model's own count of generator updates (not g_optimizer.iterations, which a
+        # loss-scale optimizer does not advance when it skips an overflowing update).
+        self.steps_done = self.add_weight(name="step", shape=(), dtype="int64",
+                                          initializer="zeros", trainable=False,
+                                          aggregation="only_first_replica")
         self._draws = _DrawCounter()
         self.built = True  # G and D are built keras Models; `call` needs nothing more.
 
@@ -140,13 +149,12 @@ class GAN(keras.Model):
     @property
     def step(self):
         """Completed training steps (= generator updates)."""
-        return self.g_optimizer.iterations
+        return self.steps_done
 
     def _next_seed(self):
         """A stateless seed unique to (seed, step, draw index within the step)."""
-        step = self.step if getattr(self, "g_optimizer", None) is not None else 0
         seed = tf.random.experimental.stateless_fold_in(
-            tf.constant([self.seed, 0x5eed], tf.int64), tf.cast(step, tf.int64))
+            tf.constant([self.seed, 0x5eed], tf.int64), self.step)
         seed = tf.random.experimental.stateless_fold_in(seed, self._draws.index)
         self._draws.index += 1
         return seed
@@ -237,11 +245,22 @@ class GAN(keras.Model):
 
     def _update(self, optimizer, variables, objective):
         """One step of `optimizer` on `variables` down the gradient of `objective() ->
-        (loss, logs)`, called inside the tape, the loss scaled by `per_replica`; the logs."""
+        (loss, logs)`, called inside the tape, the loss scaled by `per_replica` (and by the
+        optimizer's loss scale under mixed_float16); the logs.
+
+        The divergence guard: a NaN or Inf loss fails the step with an error that holds
+        `DIVERGED`, the loss's name and the step; nothing is saved after it, so the last
+        checkpoint is the last good state.
+        """
         with tf.GradientTape() as tape:
             loss, logs = objective()
-            scaled = self.per_replica(loss)
+            scaled = optimizer.scale_loss(self.per_replica(loss))
+        finite = tf.debugging.Assert(tf.reduce_all(tf.math.is_finite(loss)),
+                                     [DIVERGED, next(iter(logs), "loss"), "in step",
+                                      self.step + 1])
         grads = tape.gradient(scaled, variables)
+        with tf.control_dependencies([finite]):
+            grads = [tf.identity(g) if g is not None else None for g in grads]
         optimizer.apply_gradients(zip(grads, variables))
         return logs
 
@@ -252,8 +271,10 @@ class GAN(keras.Model):
         return logs
 
     def generator_update(self, objective):
-        """A generator update on `objective` (see `_update`)."""
-        return self._update(self.g_optimizer, self.generator_variables, objective)
+        """A generator update on `objective` (see `_update`); it completes a training step."""
+        logs = self._update(self.g_optimizer, self.generator_variables, objective)
+        self.steps_done.assign_add(1)
+        return logs
 
     def discriminator_step(self, real):
         fake = self.generator(self.sample_latent(tf.shape(real)[0]), training=True)
