@@ -23,8 +23,9 @@ _CONFIG = config_flags.DEFINE_config_file(
     "--config.train.steps=100.", lock_config=True)
 _WORKDIR = flags.DEFINE_string("workdir", "runs/default", "Directory for checkpoints, "
                                "TensorBoard logs, samples and the exported generator.")
-_STRATEGY = flags.DEFINE_enum("strategy", "default", ["default", "mirrored", "multi_worker"],
-                              "tf.distribute strategy.")
+_STRATEGY = flags.DEFINE_enum("strategy", "default", ["default", "mirrored", "multi_worker", "tpu"],
+                              "tf.distribute strategy: default (one device), mirrored (all "
+                              "local GPUs or --num_cpu_devices), multi_worker (TF_CONFIG), tpu.")
 _NUM_CPU_DEVICES = flags.DEFINE_integer(
     "num_cpu_devices", 0, "Split the CPU into this many logical devices (for testing "
     "--strategy=mirrored without GPUs); 0 leaves devices as they are.")

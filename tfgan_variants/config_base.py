@@ -54,7 +54,11 @@ def base_config(variant, dataset):
         "sample_every": 500,       # sample grid PNG + TensorBoard image
         "checkpoint_every": 500,   # a multiple of log_every
         "keep_checkpoints": 3,
+        # XLA-compile the training step.
         "jit_compile": False,
+        # 'float32', or a Keras mixed policy: 'mixed_float16' (with dynamic loss scaling) or
+        # 'mixed_bfloat16'. Weights and checkpoints stay float32; networks output float32.
+        "precision": "float32",
         # Training steps per call into the graph (Keras' steps_per_execution), cut to the
         # greatest common divisor of this and the logging, sample, checkpoint and evaluation
         # intervals so that those still happen at their exact steps. 1 with several replicas.

@@ -68,8 +68,11 @@ class SpectralNormalization(keras.layers.Wrapper):
                 f"layers, not {type(layer).__name__}")
         if power_iterations < 1:
             raise UserError(f"power_iterations must be >= 1, got {power_iterations}")
-        # autocast=False: W and u are read at their variable dtype (float32 under mixed
-        # precision); the wrapped layer still autocasts its other weights.
+        # A float32 wrapper that never autocasts: W and u are read at their variable dtype
+        # (float32 under mixed precision, where Keras' autocast scope of a mixed-policy
+        # wrapper would read them in float16); the wrapped layer still computes in its own
+        # policy, with its other weights autocast.
+        kwargs.setdefault("dtype", "float32")
         super().__init__(layer, autocast=False, **kwargs)
         self.power_iterations = power_iterations
         # Keras stores Conv2DTranspose kernels as (h, w, out, in).

@@ -30,7 +30,8 @@ from tfgan_variants.errors import UserError
 # Our datasets are shuffled by data.py; Keras' fit warns that it cannot shuffle them.
 warnings.filterwarnings("ignore", message="`shuffle=True` was passed")
 
-STRATEGIES = ("default", "mirrored", "multi_worker")
+STRATEGIES = ("default", "mirrored", "multi_worker", "tpu")
+PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
 OPTIMIZERS = {"adam": keras.optimizers.Adam, "rmsprop": keras.optimizers.RMSprop,
               "adamax": keras.optimizers.Adamax, "sgd": keras.optimizers.SGD}
 
@@ -42,8 +43,16 @@ def make_strategy(name="default"):
         return tf.distribute.get_strategy()
     if name == "mirrored":
         return tf.distribute.MirroredStrategy()
-    if name == "multi_worker":
+    if name == "multi_worker":  # the cluster comes from TF_CONFIG
         return tf.distribute.MultiWorkerMirroredStrategy()
+    if name == "tpu":  # the TPU comes from the environment (Cloud TPU VM, TPU_NAME)
+        try:
+            resolver = tf.distribute.cluster_resolver.TPUClusterResolver()
+            tf.config.experimental_connect_to_cluster(resolver)
+            tf.tpu.experimental.initialize_tpu_system(resolver)
+        except (ValueError, RuntimeError, tf.errors.OpError) as e:
+            raise UserError(f"--strategy=tpu found no TPU: {str(e).splitlines()[0]}") from None
+        return tf.distribute.TPUStrategy(resolver)
     raise UserError(f"unknown strategy {name!r}; choose one of {STRATEGIES}")
 
 
@@ -74,6 +83,9 @@ def validate(config):
     if config.train.checkpoint_every % config.train.log_every:
         raise UserError("--config.train.checkpoint_every must be a multiple of "
                         f"--config.train.log_every ({config.train.log_every})")
+    if config.train.precision not in PRECISIONS:
+        raise UserError(f"unknown --config.train.precision {config.train.precision!r}; "
+                        f"choose one of {PRECISIONS}")
     if config.eval.every < 0:
         raise UserError(f"--config.eval.every must be >= 0 (0: off), got {config.eval.every}")
     if config.eval.feature_extractor not in features.EXTRACTORS:
@@ -112,25 +124,61 @@ def make_optimizer(config, updates):
 
 
 def build_model(config, data_shape):
-    """The compiled variant for `config`, to be called inside the strategy's scope."""
+    """The compiled variant for `config`, to be called inside the strategy's scope.
+
+    Under a mixed precision policy the layers compute in float16 / bfloat16 with float32
+    weights (the policy is set for the building only); mixed_float16 wraps both optimizers
+    in Keras' dynamic LossScaleOptimizer, which `GAN._update` scales the loss for.
+    """
     variant = VARIANTS[config.variant]
-    nets = variant.build_networks(config.networks, data_shape, config.latent_dim)
+    precision = config.train.precision
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(precision)
     try:
+        nets = variant.build_networks(config.networks, data_shape, config.latent_dim)
         model = variant(**nets, latent_dim=config.latent_dim, seed=config.seed,
                         instance_noise=config.train.instance_noise,
                         instance_noise_steps=config.train.steps, **config.hparams)
     except (TypeError, ValueError) as e:
         raise UserError(f"cannot build {config.variant}: {e}") from None
+    finally:
+        keras.config.set_dtype_policy(previous)
     steps = config.train.steps
-    model.compile(make_optimizer(config.optimizer.g, steps),
-                  make_optimizer(config.optimizer.d, steps * model.n_critic),
-                  jit_compile=config.train.jit_compile)
+    optimizers = [make_optimizer(config.optimizer.g, steps),
+                  make_optimizer(config.optimizer.d, steps * model.n_critic)]
+    if precision == "mixed_float16":
+        optimizers = [keras.optimizers.LossScaleOptimizer(o) for o in optimizers]
+    model.compile(*optimizers, jit_compile=config.train.jit_compile)
     return model
+
+
+def checkpointed(optimizer):
+    """The optimizer as a checkpoint holds it: a loss-scale optimizer's inner optimizer, so
+    that float32 and mixed_float16 runs store weights and slots under the same names (the
+    loss scale's own state is saved beside them, through the model)."""
+    return getattr(optimizer, "inner_optimizer", optimizer)
 
 
 def fixed_latent(config, count):
     """The same z for every sample grid of a run, so grids over time are comparable."""
     return tf.random.stateless_normal([count, config.latent_dim], seed=[config.seed, 7])
+
+
+def replica_batches(global_batches, context):
+    """The per-replica batches of this worker's replicas, in their order, from a dataset of
+    global batches: replica r of R gets rows [r B / R, (r + 1) B / R) of each global batch,
+    as MirroredStrategy splits a batch, on one machine or many. Every worker reads the same
+    global batches (a function of seed and step), so the data a replica sees does not
+    depend on how replicas are spread over machines."""
+    replicas = context.num_replicas_in_sync
+    local = replicas // context.num_input_pipelines
+    first = context.input_pipeline_id * local
+
+    def split(batch):
+        chunks = tf.reshape(batch, [replicas, -1, *batch.shape[1:]])
+        return tf.data.Dataset.from_tensor_slices(chunks[first:first + local])
+
+    return global_batches.flat_map(split).prefetch(tf.data.AUTOTUNE)
 
 
 # ------------------------------------------------------------------------ workdir
@@ -207,7 +255,9 @@ class TrainingMonitor(keras.callbacks.Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         run, step = self.run, int(self.model.step.numpy())
-        logs = {k: float(np.asarray(v)) for k, v in (logs or {}).items()}
+        if logs:  # in place, so that the progress bar after this callback prints floats
+            logs.update({k: float(np.asarray(v).reshape(-1)[0]) for k, v in logs.items()})
+        logs = dict(logs or {})
         bad = [k for k, v in logs.items() if not math.isfinite(v)]
         if bad:
             self.model.stop_training = True
@@ -263,12 +313,18 @@ class Run:
             self.model = build_model(config, self.info.shape)
         self.checkpoint = tf.train.Checkpoint(
             generator=self.model.generator, discriminator=self.model.discriminator,
-            g_optimizer=self.model.g_optimizer, d_optimizer=self.model.d_optimizer,
+            g_optimizer=checkpointed(self.model.g_optimizer),
+            d_optimizer=checkpointed(self.model.d_optimizer),
             model=self.model)
         os.makedirs(self.workdir.checkpoints, exist_ok=True)
         self.manager = tf.train.CheckpointManager(
             self.checkpoint, self._checkpoint_dir(), max_to_keep=config.train.keep_checkpoints)
-        self.restored_from = restore_latest(self.manager, self.checkpoint)
+        # Every worker resumes from the chief's checkpoints (a shared file system, as Keras'
+        # BackupAndRestore assumes); a non-chief's own saves are scratch.
+        self.restored_from = restore_latest(
+            self.manager if self.chief else tf.train.CheckpointManager(
+                self.checkpoint, self.workdir.checkpoints, max_to_keep=None),
+            self.checkpoint)
         self._evaluator = None
         self._fixed_real = None
         self.best = self._read_best()
@@ -290,9 +346,14 @@ class Run:
         return int(self.model.step.numpy())
 
     def dataset(self):
-        """Batches of real_slices * global batch, starting where the restored step left off."""
-        return self._load(self.config.data.batch_size * self.model.real_slices,
-                          start_batch=self.step)
+        """Batches of real_slices * global batch, starting where the restored step left off;
+        under several replicas, distributed by `replica_batches`."""
+        global_batch = self.config.data.batch_size * self.model.real_slices
+        if self.strategy.num_replicas_in_sync == 1:
+            return self._load(global_batch, start_batch=self.step)
+        return self.strategy.distribute_datasets_from_function(
+            lambda context: replica_batches(self._load(global_batch, start_batch=self.step),
+                                            context))
 
     def _load(self, batch_size, start_batch=0):
         """`data.load` of the run's dataset and settings."""
@@ -450,6 +511,8 @@ class Run:
             log_every = self.config.train.log_every
             if verbose is None:
                 verbose = 1 if sys.stdout.isatty() else 2
+            if not self.chief:
+                verbose = 0
             epochs = math.ceil((total - start) / log_every)
             self._set_steps_per_execution(total - start)
             print(f"{self.config.variant} on {self.config.data.name}: steps {start} -> {total} "

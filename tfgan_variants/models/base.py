@@ -303,4 +303,9 @@ class GAN(keras.Model):
             batch, real[self.n_critic::slices] if self.generator_needs_real else None))
         for name, value in logs.items():
             self.trackers[name].update_state(value)
-        return {name: tracker.result() for name, tracker in self.trackers.items()}
+        results = {name: tracker.result() for name, tracker in self.trackers.items()}
+        if isinstance(tf.distribute.get_strategy(), tf.distribute.MultiWorkerMirroredStrategy):
+            # Keras 3.15 reduces a multi-worker step's outputs with reduce(MEAN, axis=0),
+            # which fails on scalars; training.TrainingMonitor turns these back into floats.
+            results = {name: tf.reshape(value, [1]) for name, value in results.items()}
+        return results
