@@ -131,6 +131,10 @@ class Evaluator:
 
     def _load_or_compute_real(self):
         split, path = self._cache_path()
+        with files.locked(path):
+            return self._read_or_compute_real(split, path)
+
+    def _read_or_compute_real(self, split, path):
         try:
             with np.load(path) as cached:
                 return features.Features(cached["pool"],
@@ -148,7 +152,7 @@ class Evaluator:
         real = self.extractor(real_samples(self.dataset, count, split=split,
                                            image_size=self.image_size, data_dir=self.data_dir))
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        partial = path + ".partial.npz"
+        partial = files.temporary_path(path, ".partial.npz")
         np.savez(partial, pool=real.pool,
                  logits=real.logits if real.logits is not None else np.zeros(0))
         os.replace(partial, path)

@@ -139,6 +139,16 @@ def domain_classifier(dataset, verbose=1):
                         f"{CLASSIFIER_DATASETS}; use --feature_extractor=inception_v3")
     folder = os.path.join(cache_dir(), "classifiers")
     stem = os.path.join(folder, f"{dataset}-v{_CLASSIFIER_VERSION}")
+    with files.locked(stem):
+        model, info = _load_or_train_classifier(dataset, stem, verbose)
+    name = f"domain_classifier:{dataset}@{info['test_accuracy']:.3f}"
+    extractor = _KerasExtractor(model, name, model.input_shape[1:])
+    extractor.test_accuracy = info["test_accuracy"]
+    return extractor
+
+
+def _load_or_train_classifier(dataset, stem, verbose):
+    folder = os.path.dirname(stem)
     model, info = _load_classifier(stem)
     if model is None:
         if verbose:
@@ -147,14 +157,11 @@ def domain_classifier(dataset, verbose=1):
         model, accuracy = train_domain_classifier(dataset, verbose=2 if verbose else 0)
         info = {"dataset": dataset, "test_accuracy": accuracy, "version": _CLASSIFIER_VERSION}
         os.makedirs(folder, exist_ok=True)
-        partial = f"{stem}.partial.weights.h5"
+        partial = files.temporary_path(stem, ".partial.weights.h5")
         model.save_weights(partial)
         os.replace(partial, f"{stem}.weights.h5")
         files.write_text_atomically(f"{stem}.json", json.dumps(info, indent=2) + "\n")
-    name = f"domain_classifier:{dataset}@{info['test_accuracy']:.3f}"
-    extractor = _KerasExtractor(model, name, model.input_shape[1:])
-    extractor.test_accuracy = info["test_accuracy"]
-    return extractor
+    return model, info
 
 
 def _load_classifier(stem):
