@@ -9,7 +9,7 @@ import tensorflow as tf
 
 import test_training
 from test_training import load_config
-from tfgan_variants import VARIANTS, losses, training
+from tfgan_variants import VARIANTS, losses, penalties, training
 from tfgan_variants.models import energy
 
 rng = np.random.default_rng(0)
@@ -140,6 +140,27 @@ def test_loss_sensitive_objective_includes_relu_margin_and_weight_decay():
                                rtol=1e-5)
     with pytest.raises(ValueError, match="activation"):
         _model("loss_sensitive_gan", activation="tanh")
+
+
+def test_loss_sensitive_gradient_penalty_is_on_l_theta_at_interpolates():
+    real, fake = np.float32(rng.normal(size=(6, 2))), np.float32(rng.normal(size=(6, 2)))
+    plain = _model("loss_sensitive_gan", tau=0.5, activation="softplus")
+    loss, logs = plain.discriminator_objective(tf.constant(real), tf.constant(fake))
+    assert "gradient_penalty" not in logs
+    model = _model("loss_sensitive_gan", tau=0.5, activation="softplus", gp_weight=3.0)
+    penalised, logs = model.discriminator_objective(tf.constant(real), tf.constant(fake))
+    # The same networks (seed 3) and weight decay: the difference is 3 x the logged penalty.
+    np.testing.assert_allclose(penalised - loss, 3.0 * logs["gradient_penalty"], rtol=1e-5)
+    # The penalty at any points is E[(‖grad L_theta‖ - 1)^2], L_theta = softplus(D).
+    points = tf.constant(real)
+    with tf.GradientTape() as tape:
+        tape.watch(points)
+        values = tf.reduce_sum(tf.nn.softplus(model.discriminator(points)))
+    norms = np.linalg.norm(tape.gradient(values, points).numpy(), axis=-1)
+    np.testing.assert_allclose(penalties.gradient_penalty(model.loss_function, points),
+                               np.mean((norms - 1.0) ** 2), rtol=1e-4)
+    with pytest.raises(ValueError, match="gp_weight"):
+        _model("loss_sensitive_gan", gp_weight=-1.0)
 
 
 def _reset(model):

@@ -283,10 +283,13 @@ class VAEGAN(AutoencodingGAN):
         decoder_variables = self.generator.trainable_variables
         with tf.GradientTape(persistent=True) as tape:
             objectives, logs = self.objectives(real, z_prior)
-            encoder_loss = self.per_replica(objectives["encoder"])
-            decoder_loss = self.per_replica(objectives["decoder"])
+            encoder_loss = self.g_optimizer.scale_loss(self.per_replica(objectives["encoder"]))
+            decoder_loss = self.g_optimizer.scale_loss(self.per_replica(objectives["decoder"]))
         grads = (tape.gradient(decoder_loss, decoder_variables)
                  + tape.gradient(encoder_loss, encoder_variables))
         del tape
+        grads = self.guarded(grads, {"decoder_loss": objectives["decoder"],
+                                     "encoder_loss": objectives["encoder"]})
         self.g_optimizer.apply_gradients(zip(grads, decoder_variables + encoder_variables))
+        self.count_step()
         return logs

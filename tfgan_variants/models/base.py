@@ -255,14 +255,18 @@ class GAN(keras.Model):
         with tf.GradientTape() as tape:
             loss, logs = objective()
             scaled = optimizer.scale_loss(self.per_replica(loss))
-        finite = tf.debugging.Assert(tf.reduce_all(tf.math.is_finite(loss)),
-                                     [DIVERGED, next(iter(logs), "loss"), "in step",
-                                      self.step + 1])
-        grads = tape.gradient(scaled, variables)
-        with tf.control_dependencies([finite]):
-            grads = [tf.identity(g) if g is not None else None for g in grads]
+        grads = self.guarded(tape.gradient(scaled, variables), {next(iter(logs), "loss"): loss})
         optimizer.apply_gradients(zip(grads, variables))
         return logs
+
+    def guarded(self, grads, losses):
+        """`grads`, available only once every loss of `losses` ({name: loss}) is checked
+        finite; otherwise the step fails with the divergence guard's error."""
+        checks = [tf.debugging.Assert(tf.reduce_all(tf.math.is_finite(loss)),
+                                      [DIVERGED, name, "in step", self.step + 1])
+                  for name, loss in losses.items()]
+        with tf.control_dependencies(checks):
+            return [tf.identity(g) if g is not None else None for g in grads]
 
     def critic_update(self, objective):
         """A discriminator update on `objective` (see `_update`), then its hook."""
@@ -273,8 +277,12 @@ class GAN(keras.Model):
     def generator_update(self, objective):
         """A generator update on `objective` (see `_update`); it completes a training step."""
         logs = self._update(self.g_optimizer, self.generator_variables, objective)
-        self.steps_done.assign_add(1)
+        self.count_step()
         return logs
+
+    def count_step(self):
+        """Marks the training step complete; every step's generator update ends with it."""
+        self.steps_done.assign_add(1)
 
     def discriminator_step(self, real):
         fake = self.generator(self.sample_latent(tf.shape(real)[0]), training=True)

@@ -15,7 +15,7 @@ so every replica computes the same new value and one and N replicas agree.
 import keras
 import tensorflow as tf
 
-from tfgan_variants import losses, networks
+from tfgan_variants import losses, networks, penalties
 from tfgan_variants.models.base import GAN
 from tfgan_variants.networks import autoencoder
 from tfgan_variants.replicas import global_batch, global_mean
@@ -275,16 +275,25 @@ class LossSensitiveGAN(GAN):
     minimises (the coupled form of Torch's `weightDecay`, gradient wd * theta), so it acts
     with any optimizer. gamma 0 follows the authors' unconditional code.
 
+    The theory assumes a Lipschitz L_theta; weight decay is the paper's way to keep it so.
+    The alternative the paper names (arXiv 1701.06264v1, Section 5: "directly minimize the
+    gradient norm ‖grad_x L_theta(x)‖ as a regularizer"), which the authors' later LS-GAN-GP
+    code uses, is the optional term gp_weight E[(‖grad_x L_theta(x_hat)‖ - 1)^2] at
+    x_hat = x + a (G(z) - x), a ~ U[0, 1] per example (`penalties.gradient_penalty`), added
+    to L_D and logged as `gradient_penalty`; 0 (the default) is off and draws nothing.
+
     Args:
         tau: the margin's scale (2e-4 for images). lambda_weight: lambda. gamma: weight of
         E[L(x)]. slope: nu. weight_decay: wd. activation: 'relu' (the paper) or 'softplus'.
+        gp_weight: weight of the gradient-norm penalty on L_theta (0: off).
     """
 
-    metric_names = GAN.metric_names + ("margin",)
+    metric_names = GAN.metric_names + ("margin", "gradient_penalty")
     ACTIVATIONS = {"relu": tf.nn.relu, "softplus": tf.nn.softplus}
 
     def __init__(self, generator, discriminator, latent_dim, *, tau=2e-4, lambda_weight=1.0,
-                 gamma=0.0, slope=0.0, weight_decay=5e-4, activation="relu", **kwargs):
+                 gamma=0.0, slope=0.0, weight_decay=5e-4, activation="relu", gp_weight=0.0,
+                 **kwargs):
         super().__init__(generator, discriminator, latent_dim, **kwargs)
         if activation not in self.ACTIVATIONS:
             raise ValueError(f"activation must be one of {sorted(self.ACTIVATIONS)}, "
@@ -295,10 +304,13 @@ class LossSensitiveGAN(GAN):
         self.gamma = float(gamma)
         self.slope = float(slope)
         self.weight_decay = float(weight_decay)
+        if gp_weight < 0:
+            raise ValueError(f"gp_weight must be >= 0, got {gp_weight}")
+        self.gp_weight = float(gp_weight)
 
-    def loss_function(self, samples):
+    def loss_function(self, samples, training=True):
         """L_theta(x) = ReLU(D(x)) (or softplus), per example."""
-        output = tf.cast(self.discriminator(samples, training=True), tf.float32)
+        output = tf.cast(self.discriminator(samples, training=training), tf.float32)
         return self.activation(tf.reshape(output, [tf.shape(output)[0]]))
 
     def discriminator_objective(self, real, fake):
@@ -309,7 +321,13 @@ class LossSensitiveGAN(GAN):
         decay = 0.5 * self.weight_decay * tf.add_n(
             [tf.reduce_sum(tf.square(tf.cast(w, tf.float32)))
              for w in self.discriminator.trainable_variables])
-        return loss + decay, {"d_loss": loss, "margin": tf.reduce_mean(margin)}
+        logs = {"d_loss": loss, "margin": tf.reduce_mean(margin)}
+        if self.gp_weight:
+            points = penalties.interpolate(real, fake, self.random_uniform([tf.shape(real)[0]]))
+            penalty = penalties.gradient_penalty(self.loss_function, points)
+            logs["gradient_penalty"] = penalty
+            return loss + decay + self.gp_weight * penalty, logs
+        return loss + decay, logs
 
     def generator_objective(self, fake):
         loss = losses.energy_generator_loss(self.loss_function(fake))
