@@ -112,7 +112,11 @@ def step_flops(tf, model, batch_shape):
 
 def time_fit(model, dataset, steps, repeats=1):
     """Steps per second of `model.fit` over `steps` steps: the best of `repeats` timed calls
-    (the least disturbed by other work on the machine), after one untimed call."""
+    (the least disturbed by other work on the machine), after one untimed call. `steps` is
+    rounded up to a whole number of graph calls: Keras runs all `steps_per_execution` steps of
+    a call even when the epoch asked for fewer."""
+    per_call = model.steps_per_execution
+    steps = -(-steps // per_call) * per_call
     model.fit(dataset, epochs=1, steps_per_epoch=steps, verbose=0)
     best = 0.0
     for _ in range(repeats):
