@@ -1,6 +1,7 @@
 """Sphere GAN (Park & Kwon, CVPR 2019): R = 3 moments, D features projected onto S^1024,
 the authors' ConvNet (LayerNorm in D, global average pooling, Dense(1024)), Adam 1e-4
-(0, 0.9), one D step per G step, no penalty, no clipping.
+(0, 0.9), one D step per G step, no penalty, no clipping; on cifar10, stl10 and lsun_bedroom
+the ResNet.
 
 Usage: --config=configs/sphere_gan.py:<dataset>   (the default run: fashion_mnist)
 """
@@ -15,6 +16,14 @@ def get_config(dataset="fashion_mnist"):
     if dataset in config_base.TWO_D:
         config.networks.d_norm = "layer"
         config_base.use_optimizer(config, config_base.adam(5e-4, 0.0, 0.9, "linear"))
+    elif config.data.name in config_base.PAPER_DATASETS:
+        # The ResNet of the reference TF code (taki0112/SphereGAN-Tensorflow, SPEC.md):
+        # G 256, D 128 channels at 32 px, LayerNorm and LeakyReLU 0.2 in D, global average
+        # pooling, Dense(1024); batch 64, Adam 1e-4 (0, 0.9) as above, one D step per G
+        # step, its default 10 x 10,000 = 100,000 iterations.
+        config_base.paper_resnet(config, d_norm="layer", pooling="global_average",
+                                 cifar10_widths=(256, 128), d_activation="leaky_relu")
+        config.train.steps = 100_000
     else:
         config.networks.update({"name": "sngan_cnn", "d_norm": "layer",
                                 "pooling": "global_average"})

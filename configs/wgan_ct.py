@@ -1,6 +1,9 @@
 """CT-GAN (Wei et al. 2018) as in the authors' MNIST code: WGAN-GP (lambda 10, n_critic 5,
 Adam 1e-4 (0.5, 0.9)) plus the consistency term with lambda_2 2 and M' 0, on a critic with
-dropout 0.5 after each hidden activation and no BatchNorm.
+dropout 0.5 after each hidden activation and no BatchNorm; on cifar10, stl10 and lsun_bedroom
+the authors' ResNet runs (CT_gan_cifar_resnet.py, CT_gan_64x64.py: WGAN-GP's, see
+`config_base.wgan_gp_resnet`, with the consistency term and dropout after the critic's
+residual blocks but the first).
 
 Usage: --config=configs/wgan_ct.py:<dataset>
 """
@@ -25,4 +28,8 @@ def get_config(dataset="fashion_mnist"):
     else:
         config.networks.d_norm = "layer"
     config_base.use_optimizer(config, config_base.adam(lr, 0.5, 0.9, decay))
+    if config.data.name in config_base.PAPER_DATASETS:
+        # The authors' CIFAR-10 critic drops 0.2 after its second block and 0.5 after the
+        # later ones; `networks.d_dropout` is one rate, 0.5, for all of them.
+        config_base.wgan_gp_resnet(config)
     return config

@@ -1,5 +1,6 @@
 """WGAN-GP (Gulrajani et al. 2017): lambda 10, n_critic 5, Adam 1e-4 (0.5, 0.9) as in the
-authors' DCGAN scripts (the paper's Algorithm 1 uses beta1 = 0), no BatchNorm in the critic.
+authors' DCGAN scripts (the paper's Algorithm 1 uses beta1 = 0), no BatchNorm in the critic;
+on cifar10, stl10 and lsun_bedroom the authors' ResNet runs (`config_base.wgan_gp_resnet`).
 
 Usage: --config=configs/wgan_gp.py:<dataset>
 """
@@ -18,6 +19,8 @@ def get_config(dataset="fashion_mnist"):
         # With lambda 10 the critic is too smooth to pull samples into ring8's 0.01-std
         # modes (4/8 modes after 10k steps); with 0.1, 8/8 (docs/PERFORMANCE.md).
         config.hparams.gp_weight = 0.1
-    if dataset not in config_base.TWO_D:
+    elif config.data.name in config_base.PAPER_DATASETS:
+        config_base.wgan_gp_resnet(config)
+    else:
         config.networks.d_norm = "layer"
     return config

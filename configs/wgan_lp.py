@@ -1,5 +1,7 @@
 """WGAN-LP (Petzka et al. 2017): WGAN-GP's settings with the one-sided penalty,
-lambda 10, n_critic 5, Adam 1e-4 (0.5, 0.9), no BatchNorm in the critic.
+lambda 10, n_critic 5, Adam 1e-4 (0.5, 0.9), no BatchNorm in the critic; on cifar10, stl10
+and lsun_bedroom WGAN-GP's ResNet runs (`config_base.wgan_gp_resnet`): the penalty is the
+only change.
 
 Usage: --config=configs/wgan_lp.py:<dataset>
 """
@@ -14,6 +16,8 @@ def get_config(dataset="fashion_mnist"):
     # 24/25 grid25 modes in the shared 10k-step budget (tests/test_learning_wgan_family.py).
     lr, decay = (5e-4, "linear") if two_d else (1e-4, "none")
     config_base.use_optimizer(config, config_base.adam(lr, 0.5, 0.9, decay))
-    if not two_d:
+    if config.data.name in config_base.PAPER_DATASETS:
+        config_base.wgan_gp_resnet(config)
+    elif not two_d:
         config.networks.d_norm = "layer"
     return config

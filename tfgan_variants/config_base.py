@@ -14,6 +14,11 @@ CONFIG_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file
 
 TWO_D = ("ring8", "grid25")
 GRAYSCALE_28 = ("mnist", "fashion_mnist")
+#: Config names of datasets whose data name differs (TFDS names hold a '/').
+DATASET_ALIASES = {"lsun_bedroom": "lsun/bedroom"}
+#: The data of the papers' ResNet experiments, named as `config.data.name` (their training
+#: sizes, 32, 48 and 64 px, are `data.DEFAULT_IMAGE_SIZE`'s or native).
+PAPER_DATASETS = ("cifar10", "stl10", "lsun/bedroom")
 
 
 def adam(learning_rate, beta_1=0.5, beta_2=0.999, decay="none"):
@@ -40,13 +45,18 @@ def base_config(variant, dataset):
     config.seed = 0
 
     config.data = ml_collections.ConfigDict({
-        "name": dataset, "batch_size": 64, "image_size": 0, "data_dir": "", "split": "train"})
+        "name": DATASET_ALIASES.get(dataset, dataset), "batch_size": 64, "image_size": 0,
+        "data_dir": "", "split": "train"})
     config.latent_dim = 64
     # Keyword arguments of the variant's constructor (objective weights, n_critic, ...).
     config.hparams = ml_collections.ConfigDict()
     config.networks = ml_collections.ConfigDict({
         "name": "dcgan", "width": 64, "depth": 3, "d_out": 1, "d_norm": "batch",
-        "pooling": "flatten", "d_dropout": 0.0})
+        "pooling": "flatten", "d_dropout": 0.0,
+        # The generator's width where it differs from `width` (0: the same).
+        "g_width": 0,
+        # resnet only ('relu' or 'leaky_relu'); dcgan and sngan_cnn use LeakyReLU 0.2.
+        "d_activation": "relu"})
     config.optimizer = ml_collections.ConfigDict({"g": adam(2e-4), "d": adam(2e-4)})
     config.train = ml_collections.ConfigDict({
         "steps": 5000,
@@ -74,8 +84,10 @@ def base_config(variant, dataset):
 
     # Evaluation during training (`every` 0: off): metrics to TensorBoard and eval.jsonl,
     # the best generator by FID kept in best_checkpoint/. An empty `metrics`: all that apply.
+    # `inception_weights`: a local weights file for inception_v3 ('': Keras' download).
     config.eval = ml_collections.ConfigDict({
-        "every": 0, "num_samples": 2000, "metrics": "", "feature_extractor": "auto"})
+        "every": 0, "num_samples": 2000, "metrics": "", "feature_extractor": "auto",
+        "inception_weights": ""})
 
     if dataset in TWO_D:
         config.eval.update({"every": 2000, "num_samples": 2500})
@@ -91,6 +103,54 @@ def base_config(variant, dataset):
         config.networks.width = 32
         config.train.steps = 3000
     return config
+
+
+def paper_resnet(config, *, d_norm, pooling, cifar10_widths, d_activation="relu"):
+    """The settings the ResNet papers share on `PAPER_DATASETS`; the variant's config sets its
+    objective, optimizer, n_critic, G batch multiplier and steps.
+
+    - networks: `networks/resnet.py`; cifar10_widths = (G width, D width) of the paper's
+      32 px networks; at 48 and 64 px both are 64, the channels of SN-GAN's Table 5 and of
+      its authors' 64 px code.
+    - latent_dim 128, batch 64 (every one of these papers and codes).
+    - stl10: the 100,000 unlabelled images at 48 px (SN-GAN's STL-10 setting, Miyato et al.
+      2018, Section 4).
+    - evaluation during training: Inception Score and FID on Inception-v3 features of
+      10,000 samples every 5,000 steps; report final numbers with `eval.py
+      --num_samples=50000`, the sample count of the papers' Inception Scores.
+    """
+    g_width, width = cifar10_widths if config.data.name == "cifar10" else (64, 64)
+    config.networks.update({"name": "resnet", "width": width, "g_width": g_width,
+                            "d_norm": d_norm, "pooling": pooling,
+                            "d_activation": d_activation})
+    config.latent_dim = 128
+    config.data.batch_size = 64
+    if config.data.name == "stl10":
+        config.data.split = "unlabelled"
+    config.train.update({"sample_every": 1000, "checkpoint_every": 5000})
+    config.eval.update({"every": 5000, "num_samples": 10000, "metrics": "fid,inception_score",
+                        "feature_extractor": "inception_v3"})
+
+
+def wgan_gp_resnet(config):
+    """`paper_resnet` with the settings of WGAN-GP's ResNet runs (Gulrajani et al. 2017: its
+    CIFAR-10 ResNet, IS 7.86, and the authors' scripts), also used for WGAN-LP (Petzka et
+    al. 2017) and CT-GAN (Wei et al. 2018, whose ResNet scripts copy these):
+
+    - 32 and 48 px (gan_cifar_resnet.py): a critic without normalisation, global mean
+      pooling, 128 channels in G and D at 32 px; lambda 10, n_critic 5, Adam 2e-4 (0, 0.9)
+      decayed linearly to 0, D batch 64, G batch 128, 100,000 generator iterations. The
+      paper has no STL-10 run: the CIFAR-10 settings.
+    - 64 px (gan_64x64.py): layer norm in the critic, lambda 10, n_critic 5, Adam 1e-4
+      (0, 0.9) without decay, batch 64 for D and G, 200,000 generator iterations.
+    """
+    lsun = config.data.name == "lsun/bedroom"
+    paper_resnet(config, d_norm="layer" if lsun else "none", pooling="global_average",
+                 cifar10_widths=(128, 128))
+    config.hparams.update({"gp_weight": 10.0, "n_critic": 5,
+                           "generator_batch_multiplier": 1 if lsun else 2})
+    use_optimizer(config, adam(1e-4, 0.0, 0.9) if lsun else adam(2e-4, 0.0, 0.9, "linear"))
+    config.train.steps = 200_000 if lsun else 100_000
 
 
 def load(variant, dataset):

@@ -97,6 +97,10 @@ def ensure_fashion_mnist_cache():
     return cache
 
 
+#: Plain split names; anything else (e.g. 'train[:10%]') is a TFDS split expression.
+KNOWN_SPLIT_NAMES = ("train", "test", "validation", "unlabelled")
+
+
 def describe(name, image_size=None, data_dir=None, *, split="train", num_examples=None):
     """The `DatasetInfo` of what `load` with the same arguments yields, read from headers
     and metadata rather than by loading the data."""
@@ -115,6 +119,10 @@ def describe(name, image_size=None, data_dir=None, *, split="train", num_example
     else:
         builder = _tfds_builder(name, data_dir or None)
         shape = _tfds_shape(builder, name, size)
+        known = set(builder.info.splits.keys())
+        if known and split in KNOWN_SPLIT_NAMES and split not in known:
+            raise UserError(f"TFDS dataset {name!r} has no split {split!r}; it has "
+                            f"{', '.join(sorted(known))}")
         try:
             n = builder.info.splits[split].num_examples
         except KeyError:   # not prepared yet, or a split expression: unknown until loaded

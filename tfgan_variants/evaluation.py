@@ -69,12 +69,15 @@ def parse_metrics(names, is_2d):
 
 
 def _reference_split(name, image_size, data_dir):
-    """'test' where the dataset has it, else the training split."""
-    try:
-        data.describe(name, image_size, data_dir, split="test")
-        return "test"
-    except UserError:
-        return "train"
+    """The held-out split where the dataset has one ('test', else 'validation', as LSUN),
+    else the training split."""
+    for split in ("test", "validation"):
+        try:
+            data.describe(name, image_size, data_dir, split=split)
+            return split
+        except UserError:
+            pass
+    return "train"
 
 
 def real_samples(name, count, *, split="test", image_size=None, data_dir=None):
@@ -207,14 +210,16 @@ class Evaluator:
 
 def evaluate_saved_model(path, dataset, *, num_samples=None, metric_names=(),
                          extractor="auto", seed=0, image_size=None, data_dir=None,
-                         inception_weights=None, picture_path=None):
-    """Metrics of an exported generator against `dataset`; optionally writes its picture."""
+                         inception_weights=None, picture_path=None, title=None):
+    """Metrics of an exported generator against `dataset`; optionally writes its picture
+    (titled `title`, default the SavedModel's folder name)."""
     sample, latent_dim = export.load_generator(path)
     evaluator = Evaluator(dataset, num_samples, metric_names, extractor, image_size=image_size,
                           data_dir=data_dir, inception_weights=inception_weights)
     result, samples = evaluator.evaluate(sample, latent_dim, seed)
     if picture_path:
-        visualize.save_png(evaluator.picture(samples, os.path.basename(path)), picture_path)
+        visualize.save_png(evaluator.picture(samples, title or os.path.basename(path)),
+                           picture_path)
     return result
 
 
@@ -230,7 +235,8 @@ def evaluate_workdir(workdir, num_samples=None, seed=0, metric_names=(), extract
         saved_model, config.data.name, num_samples=num_samples, metric_names=metric_names,
         extractor=extractor, seed=seed, image_size=config.data.get("image_size") or None,
         data_dir=config.data.get("data_dir") or None, inception_weights=inception_weights,
-        picture_path=os.path.join(workdir, "eval_samples.png"))
+        picture_path=os.path.join(workdir, "eval_samples.png"),
+        title=f"{config.variant} on {config.data.name}")
     result["variant"] = config.variant
     return result
 

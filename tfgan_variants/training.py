@@ -91,6 +91,9 @@ def validate(config):
     if config.eval.feature_extractor not in features.EXTRACTORS:
         raise UserError(f"unknown --config.eval.feature_extractor "
                         f"{config.eval.feature_extractor!r}; choose one of {features.EXTRACTORS}")
+    weights = config.eval.get("inception_weights")
+    if weights and not os.path.isfile(weights):
+        raise UserError(f"--config.eval.inception_weights={weights} is not a file")
     evaluation.parse_metrics(config.eval.metrics, config.data.name in data.DATASETS_2D)
     for role in ("g", "d"):
         if config.optimizer[role].name not in OPTIMIZERS:
@@ -432,7 +435,8 @@ class Run:
             self._evaluator = evaluation.Evaluator(
                 config.data.name, config.eval.num_samples, config.eval.metrics,
                 config.eval.feature_extractor, image_size=config.data.image_size or None,
-                data_dir=config.data.data_dir or None)
+                data_dir=config.data.data_dir or None,
+                inception_weights=config.eval.get("inception_weights") or None)
         return self._evaluator
 
     def evaluate(self, step):

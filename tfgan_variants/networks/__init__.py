@@ -3,9 +3,10 @@
 `build(config, data_shape)` picks the builder named by `config.name` and returns (G, D).
 """
 from tfgan_variants.errors import UserError
-from tfgan_variants.networks import dcgan, mlp, sngan_cnn
+from tfgan_variants.networks import dcgan, mlp, resnet, sngan_cnn
 
-ARCHITECTURES = {"dcgan": dcgan, "sngan_cnn": sngan_cnn, "mlp": mlp}
+ARCHITECTURES = {"dcgan": dcgan, "sngan_cnn": sngan_cnn, "resnet": resnet, "mlp": mlp}
+IMAGE_ARCHITECTURES = tuple(name for name in ARCHITECTURES if name != "mlp")
 
 
 def build(config, data_shape, latent_dim):
@@ -17,21 +18,29 @@ def build(config, data_shape, latent_dim):
     if (config.name == "mlp") != (len(data_shape) == 1):
         kind = "vectors" if len(data_shape) == 1 else "images"
         raise UserError(f"architecture {config.name!r} does not fit {kind} of shape "
-                        f"{tuple(data_shape)}; use 'mlp' for 2-D data and 'dcgan' or "
-                        "'sngan_cnn' for images")
+                        f"{tuple(data_shape)}; use 'mlp' for 2-D data and one of "
+                        f"{', '.join(repr(name) for name in IMAGE_ARCHITECTURES)} for images")
     d_kwargs = {"output_dim": config.d_out, "width": config.width, "norm": config.d_norm,
                 "dropout": config.get("d_dropout", 0.0)}
     if config.name == "mlp":
         return (mlp.generator(latent_dim, data_shape[0], config.width, config.depth),
                 mlp.discriminator(data_shape[0], depth=config.depth, **d_kwargs))
-    if config.name == "sngan_cnn":
+    if config.name in ("sngan_cnn", "resnet"):
         d_kwargs["pooling"] = config.pooling
+    if config.name == "resnet":
+        d_kwargs["activation"] = config.get("d_activation", "relu")
     try:
-        return (module.generator(latent_dim, tuple(data_shape), config.width),
+        return (module.generator(latent_dim, tuple(data_shape), generator_width(config)),
                 module.discriminator(tuple(data_shape), **d_kwargs))
     except ValueError as e:
         raise UserError(f"cannot build {config.name!r} for data of shape "
                         f"{tuple(data_shape)}: {e}") from None
+
+
+def generator_width(config):
+    """The generator's width: `g_width` where a config sets it (SN-GAN's ResNet has G twice
+    as wide as D), else the shared `width`."""
+    return config.get("g_width") or config.width
 
 
 def decoder(config, data_shape, code_dim):
@@ -39,4 +48,5 @@ def decoder(config, data_shape, code_dim):
     (MMD-GAN's critic decoder, Li et al. 2017). Call after `build` has checked `config`."""
     if config.name == "mlp":
         return mlp.generator(code_dim, data_shape[0], config.width, config.depth)
-    return ARCHITECTURES[config.name].generator(code_dim, tuple(data_shape), config.width)
+    return ARCHITECTURES[config.name].generator(code_dim, tuple(data_shape),
+                                                generator_width(config))
