@@ -1,0 +1,60 @@
+"""Every variant on Fashion-MNIST: the same budget of generator updates, 28-px convolutional
+networks of one width, each variant with its own Fashion-MNIST config (its paper's objective,
+optimizer and n_critic, in `configs/<variant>.py`), evaluated on the domain classifier
+(FID, KID, IS, precision, recall on 10,000 samples against the test split).
+
+    python benchmarks/fashion_mnist.py            # full table: every variant, 3,000 steps
+    python benchmarks/fashion_mnist.py --quick    # smoke test: 3 variants, 50 steps
+
+Writes docs/results/fashion_mnist.{md,json} (with --quick: <root>/fashion_mnist.{md,json}),
+seed 0's sample grid per variant (docs/results/fashion_mnist/) and a montage of them. Runs are
+cached in --root: rerunning continues an interrupted benchmark; --fresh starts over.
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import runner  # noqa: E402
+
+from absl import app, flags  # noqa: E402
+
+FLAGS = runner.Flags("fashion_mnist", seeds=1, steps=3000,
+                     quick_text="3 variants, 50 steps, 500 samples")
+_WIDTH = flags.DEFINE_integer("width", 32, "Channel width of every variant's networks.")
+_NUM_SAMPLES = flags.DEFINE_integer("num_samples", 10000, "Generated samples per evaluation.")
+
+QUICK_VARIANTS = ("ns_gan", "wgan_gp", "sphere_gan")
+COLUMNS = (("fid", "FID", 1), ("kid", "KID", 4), ("inception_score", "IS", 2),
+           ("precision", "precision", 3), ("recall", "recall", 3),
+           ("wall_time", "wall time (s)", 0))
+
+
+def main(argv):
+    del argv
+    from tfgan_variants import VARIANTS
+    quick = FLAGS.quick.value
+    variants = FLAGS.variants_or(QUICK_VARIANTS if quick else VARIANTS)
+    seeds, steps, samples = ((1, 50, 500) if quick else
+                             (FLAGS.seeds.value, FLAGS.steps.value, _NUM_SAMPLES.value))
+    root, out, parallel = FLAGS.root_dir, FLAGS.out_dir, FLAGS.parallel.value
+    overrides = ((("train.steps", steps), ("networks.width", _WIDTH.value), ("eval.every", 0))
+                 + runner.interval_overrides(steps, every=1000))
+    jobs = [runner.Job(variant, "fashion_mnist", seed, overrides)
+            for variant in variants for seed in range(seeds)]
+    print(f"{len(jobs)} runs of {steps} steps, {parallel} at a time; workdirs in {root}")
+    results = runner.run_all(jobs, root, parallel=parallel, fresh=FLAGS.fresh.value,
+                             eval_flags=[f"--num_samples={samples}"])
+
+    markdown, _ = runner.table(results, variants, {"fashion_mnist": COLUMNS})
+    text = (f"{steps} generator updates, batch 64, networks of width {_WIDTH.value}, "
+            f"{seeds} seed(s) (mean ± std over seeds); metrics on the domain classifier, "
+            f"{samples} samples against the test split; wall time of train.py per run with "
+            f"{parallel} run(s) at a time on {os.cpu_count()} cores.\n\n{markdown}\n")
+    runner.write_outputs(out, "fashion_mnist", results, text)
+    pictures = runner.collect_pictures(variants, ["fashion_mnist"], root, out, "fashion_mnist")
+    print("\n" + text)
+    print(f"table: {os.path.join(out, 'fashion_mnist.md')}; pictures: {pictures}")
+
+
+if __name__ == "__main__":
+    app.run(main)

@@ -1,0 +1,282 @@
+"""The machinery the quality benchmarks share: train a grid of runs through the public command
+line (`train.py`, then `eval.py`), cache each finished run, aggregate over seeds, write tables.
+
+Each run is exactly the command a reader would type, printed in the results:
+
+    python train.py --config=configs/<variant>.py:<dataset> --workdir=<root>/<dataset>/<label>/seed<k> \
+                    --config.seed=<k> [--config.<key>=<value> ...]
+    python eval.py --workdir=<same>
+
+A finished run leaves `result.json` in its workdir (metrics, wall time, command) and is not
+trained again: an interrupted benchmark continues where it stopped (train.py itself resumes an
+unfinished run from its last checkpoint). `--fresh` starts every run over.
+"""
+import concurrent.futures
+import dataclasses
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RESULT_FILE = "result.json"
+
+
+@dataclasses.dataclass(frozen=True)
+class Job:
+    """One training run: `variant` with its own config for `dataset`, seeded, with `overrides`
+    ({config key: value}) on top. `label` names the row (default: the variant)."""
+    variant: str
+    dataset: str
+    seed: int
+    overrides: tuple = ()
+    label: str = ""
+
+    @property
+    def name(self):
+        return self.label or self.variant
+
+    def workdir(self, root):
+        return os.path.join(root, self.dataset.replace("/", "_"), self.name, f"seed{self.seed}")
+
+    def train_command(self, root):
+        return ([sys.executable, os.path.join(ROOT, "train.py"),
+                 f"--config={os.path.join(ROOT, 'configs', self.variant)}.py:{self.dataset}",
+                 f"--workdir={self.workdir(root)}", f"--config.seed={self.seed}"]
+                + [f"--config.{key}={value}" for key, value in self.overrides])
+
+    def eval_command(self, root, eval_flags=()):
+        return ([sys.executable, os.path.join(ROOT, "eval.py"),
+                 f"--workdir={self.workdir(root)}"] + list(eval_flags))
+
+
+def shell(command):
+    """A command as a reader would type it (paths relative to the repository)."""
+    return " ".join("python " + os.path.relpath(a, ROOT) if i == 1 and a.endswith(".py") else
+                    a.replace(ROOT + os.sep, "") for i, a in enumerate(command) if i > 0)
+
+
+class RunFailed(Exception):
+    pass
+
+
+def _run(command, log_path, timeout):
+    with open(log_path, "a") as log:
+        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+        process = subprocess.run(command, stdout=subprocess.PIPE, stderr=log, text=True,
+                                 env=env, timeout=timeout, cwd=ROOT)
+        log.write(process.stdout)
+    if process.returncode != 0:
+        with open(log_path) as log:
+            errors = [line.strip() for line in log if line.startswith("error:")]
+        raise RunFailed(errors[-1] if errors else f"exit code {process.returncode}, see {log_path}")
+    return process.stdout
+
+
+def run_job(job, root, eval_flags=(), timeout=6 * 3600):
+    """Trains and evaluates `job` (or reads its cached result); returns the result dict:
+    eval.py's metrics plus `wall_time` (s, training only), `command` and the job's keys.
+    A failed run returns {'error': message} instead of raising."""
+    workdir = job.workdir(root)
+    result_path = os.path.join(workdir, RESULT_FILE)
+    keys = {"variant": job.variant, "dataset": job.dataset, "seed": job.seed, "label": job.name,
+            "command": shell(job.train_command(root))}
+    if os.path.exists(result_path):
+        with open(result_path) as f:
+            cached = json.load(f)
+        if cached.get("command") == keys["command"]:
+            return cached
+    os.makedirs(os.path.dirname(workdir), exist_ok=True)
+    log_path = workdir + ".log"
+    try:
+        start = time.perf_counter()
+        _run(job.train_command(root), log_path, timeout)
+        wall_time = time.perf_counter() - start
+        metrics = json.loads(_run(job.eval_command(root, eval_flags), log_path,
+                                  timeout).strip().splitlines()[-1])
+    except (RunFailed, subprocess.TimeoutExpired) as e:
+        return {**keys, "error": str(e)}
+    result = {**keys, **metrics, "wall_time": wall_time}
+    temporary = result_path + ".tmp"
+    with open(temporary, "w") as f:
+        json.dump(result, f, indent=2)
+    os.replace(temporary, result_path)
+    return result
+
+
+class Flags:
+    """The flags every quality benchmark has; `define` them once at import of the script."""
+
+    def __init__(self, name, seeds, steps, quick_text):
+        from absl import flags
+        self.name = name
+        self.quick = flags.DEFINE_bool("quick", False, f"Smoke test: {quick_text}.")
+        self.variants = flags.DEFINE_list("variants", None, "Variants (default: all).")
+        self.seeds = flags.DEFINE_integer("seeds", seeds, "Seeds per variant and dataset.",
+                                          lower_bound=1)
+        self.steps = flags.DEFINE_integer("steps", steps, "Generator updates per run (the "
+                                          "budget).", lower_bound=1)
+        self.parallel = flags.DEFINE_integer("parallel", 2, "Runs at a time.", lower_bound=1)
+        self.root = flags.DEFINE_string("root", os.path.join(ROOT, "runs", "benchmarks", name),
+                                        "Workdirs of the runs (kept: a rerun continues).")
+        self.out = flags.DEFINE_string("out", os.path.join(ROOT, "docs", "results"),
+                                       "Where the table and pictures go (full mode).")
+        self.fresh = flags.DEFINE_bool("fresh", False, "Delete --root first, train all again.")
+
+    def variants_or(self, default):
+        """--variants, checked against VARIANTS (`default` when not given)."""
+        from absl import app
+        from tfgan_variants import VARIANTS
+        variants = list(self.variants.value or default)
+        unknown = sorted(set(variants) - set(VARIANTS))
+        if unknown:
+            raise app.UsageError(f"unknown --variants {unknown}; choose from {sorted(VARIANTS)}")
+        return variants
+
+    @property
+    def root_dir(self):
+        return self.root.value + ("_quick" if self.quick.value else "")
+
+    @property
+    def out_dir(self):
+        """Quick runs write next to their workdirs, never over the published table."""
+        return self.root_dir if self.quick.value else self.out.value
+
+
+def interval_overrides(steps, every=2000):
+    """Logging, sample and checkpoint intervals that fit a run of `steps`."""
+    return (("train.log_every", min(steps, 100)), ("train.sample_every", min(steps, every)),
+            ("train.checkpoint_every", min(steps, every)))
+
+
+def run_all(jobs, root, *, parallel=1, fresh=False, eval_flags=()):
+    """Runs every job, `parallel` at a time, with a progress bar; returns their results in
+    the order of `jobs`."""
+    import keras
+    if fresh and os.path.isdir(root):
+        shutil.rmtree(root)
+    progress = keras.utils.Progbar(len(jobs), unit_name="run")
+    lock = threading.Lock()
+
+    def one(job):
+        result = run_job(job, root, eval_flags)
+        with lock:
+            progress.add(1)
+            if "error" in result:
+                print(f"\n{job.name} on {job.dataset}, seed {job.seed}: {result['error']}",
+                      flush=True)
+        return result
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=parallel) as pool:
+        return list(pool.map(one, jobs))
+
+
+def mean_std(values):
+    """(mean, population std) of the finite `values`; (nan, nan) if there are none."""
+    values = [v for v in values if v is not None and math.isfinite(v)]
+    if not values:
+        return math.nan, math.nan
+    mean = sum(values) / len(values)
+    return mean, math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
+
+
+def aggregate(results, metric_names):
+    """{(label, dataset): {metric: (mean, std), 'seeds': n, 'errors': [...]}} over seeds."""
+    groups = {}
+    for result in results:
+        groups.setdefault((result["label"], result["dataset"]), []).append(result)
+    table = {}
+    for key, group in groups.items():
+        good = [r for r in group if "error" not in r]
+        row = {name: mean_std([r.get(name) for r in good]) for name in metric_names}
+        row["seeds"] = len(good)
+        row["errors"] = [r["error"] for r in group if "error" in r]
+        table[key] = row
+    return table
+
+
+def cell(mean_and_std, digits):
+    mean, std = mean_and_std
+    if math.isnan(mean):
+        return "-"
+    return f"{mean:.{digits}f} ± {std:.{digits}f}"
+
+
+def markdown(header, rows):
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def table(results, labels, columns):
+    """A Markdown table with a row per label and, for each dataset of `columns` ({dataset:
+    [(metric, header, digits)]}), a column per metric with mean ± std over seeds; and the
+    aggregate it shows."""
+    summary = aggregate(results, sorted({m for cols in columns.values() for m, _, _ in cols}))
+    header = ["variant"] + [f"{dataset} {title}" if len(columns) > 1 else title
+                            for dataset, cols in columns.items() for _, title, _ in cols]
+    rows = []
+    for label in labels:
+        row = [f"`{label}`"]
+        for dataset, cols in columns.items():
+            stats = summary[(label, dataset)]
+            if stats["errors"]:
+                row[0] += f" ({len(stats['errors'])} failed on {dataset}: {stats['errors'][0]})"
+            row += [cell(stats[metric], digits) for metric, _, digits in cols]
+        rows.append(row)
+    return markdown(header, rows), summary
+
+
+def collect_pictures(labels, datasets, root, out, name, picture="eval_samples.png"):
+    """Copies seed 0's `picture` of each run to <out>/<name>/<dataset>_<label>.png and joins
+    them into <out>/<name>_<dataset>.png per dataset."""
+    folder = os.path.join(out, name)
+    os.makedirs(folder, exist_ok=True)
+    for dataset in datasets:
+        paths, names = [], []
+        for label in labels:
+            source = os.path.join(Job(label, dataset, 0).workdir(root), picture)
+            if os.path.exists(source):
+                paths.append(os.path.join(folder, f"{dataset.replace('/', '_')}_{label}.png"))
+                shutil.copyfile(source, paths[-1])
+                names.append(label)
+        if paths:
+            stem = name if dataset == name else f"{name}_{dataset.replace('/', '_')}"
+            montage(paths, 6, os.path.join(out, f"{stem}.png"), names)
+    return folder
+
+
+def write_outputs(out_dir, name, results, table_markdown):
+    """<out_dir>/<name>.json (every run) and <name>.md (the table)."""
+    os.makedirs(out_dir, exist_ok=True)
+    with open(os.path.join(out_dir, f"{name}.json"), "w") as f:
+        json.dump(results, f, indent=2)
+    with open(os.path.join(out_dir, f"{name}.md"), "w") as f:
+        f.write(table_markdown + "\n")
+
+
+def montage(paths, columns, out_path, labels=None):
+    """The PNGs at `paths` side by side, `columns` per row, each under its label if given
+    (cells as large as the first picture), as one PNG."""
+    import numpy as np
+    from PIL import Image, ImageDraw
+    pictures = [np.asarray(Image.open(p).convert("RGB")) for p in paths]
+    height, width, _ = pictures[0].shape
+    strip = 14 if labels else 0
+    columns = min(columns, len(pictures))
+    rows = math.ceil(len(pictures) / columns)
+    canvas = np.full((rows * (height + strip), columns * width, 3), 255, np.uint8)
+    for i, picture in enumerate(pictures):
+        r, c = divmod(i, columns)
+        top = r * (height + strip) + strip
+        picture = picture[:height, :width]
+        canvas[top:top + picture.shape[0], c * width:c * width + picture.shape[1]] = picture
+    image = Image.fromarray(canvas)
+    for i, label in enumerate(labels or ()):
+        r, c = divmod(i, columns)
+        ImageDraw.Draw(image).text((c * width + 2, r * (height + strip) + 1), label, fill=0)
+    image.save(out_path)

@@ -1,0 +1,80 @@
+"""The benchmark runner: commands a reader can retype, cached results, failures reported
+in the table instead of ending the benchmark, and the seed statistics."""
+import json
+import math
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                "benchmarks"))
+import runner  # noqa: E402
+
+
+def test_commands_are_the_public_command_line(tmp_path):
+    job = runner.Job("wgan_gp", "grid25", 2, (("train.steps", 5),))
+    assert job.workdir(str(tmp_path)) == str(tmp_path / "grid25" / "wgan_gp" / "seed2")
+    assert runner.shell(job.train_command(str(tmp_path))) == (
+        f"python train.py --config=configs/wgan_gp.py:grid25 "
+        f"--workdir={tmp_path / 'grid25' / 'wgan_gp' / 'seed2'} --config.seed=2 "
+        "--config.train.steps=5")
+
+
+def test_mean_and_std_over_seeds_skip_failed_runs():
+    results = [{"label": "a", "dataset": "d", "m": 1.0}, {"label": "a", "dataset": "d", "m": 3.0},
+               {"label": "a", "dataset": "d", "error": "boom"}]
+    row = runner.aggregate(results, ["m"])[("a", "d")]
+    assert row["m"] == (2.0, 1.0) and row["seeds"] == 2 and row["errors"] == ["boom"]
+    assert runner.cell(row["m"], 2) == "2.00 ± 1.00"
+    assert all(math.isnan(v) for v in runner.mean_std([None, math.nan]))
+    assert runner.cell((math.nan, math.nan), 1) == "-"
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory):
+    """A two-step ns_gan run on ring8 that trains, and one with an unknown dataset that fails."""
+    root = str(tmp_path_factory.mktemp("bench"))
+    short = (("train.steps", 2), ("data.batch_size", 8), ("train.log_every", 1),
+             ("train.sample_every", 2), ("train.checkpoint_every", 2), ("eval.every", 0))
+    good = runner.Job("ns_gan", "ring8", 0, short)
+    bad = runner.Job("ns_gan", "no_such_data", 0, short)
+    results = runner.run_all([good, bad], root, parallel=2, eval_flags=["--num_samples=100"])
+    return root, good, results
+
+
+def test_a_run_is_trained_evaluated_and_cached(two_runs):
+    root, good, (result, _) = two_runs
+    assert "error" not in result, result
+    assert result["num_modes"] == 8 and 0 <= result["modes_covered"] <= 8
+    assert result["wall_time"] > 0 and result["command"].startswith("python train.py")
+    saved = os.path.join(good.workdir(root), runner.RESULT_FILE)
+    with open(saved) as f:
+        assert json.load(f) == result
+    # A second call reads the cache: it comes back at once, equal, without training.
+    mtime = os.path.getmtime(os.path.join(good.workdir(root), "eval.json"))
+    assert runner.run_job(good, root) == result
+    assert os.path.getmtime(os.path.join(good.workdir(root), "eval.json")) == mtime
+
+
+def test_a_failed_run_reports_the_error_line(two_runs):
+    _, _, (_, failed) = two_runs
+    assert "no_such_data" in failed["error"] and failed["seed"] == 0
+
+
+def test_montage_places_pictures_on_a_grid(tmp_path):
+    import numpy as np
+    from PIL import Image
+    paths = []
+    for i, value in enumerate((0, 100, 200)):
+        paths.append(str(tmp_path / f"{i}.png"))
+        Image.fromarray(np.full((4, 5, 3), value, np.uint8)).save(paths[-1])
+    runner.montage(paths, 2, str(tmp_path / "all.png"))
+    canvas = np.asarray(Image.open(tmp_path / "all.png"))
+    assert canvas.shape == (8, 10, 3)
+    assert canvas[0, 0, 0] == 0 and canvas[0, 5, 0] == 100 and canvas[4, 0, 0] == 200
+    assert canvas[4, 5, 0] == 255   # the empty cell stays white
+    runner.montage(paths, 3, str(tmp_path / "labelled.png"), ["a", "b", "c"])
+    labelled = np.asarray(Image.open(tmp_path / "labelled.png"))
+    assert labelled.shape == (14 + 4, 15, 3)
+    assert (labelled[14:, 5:10] == 100).all() and (labelled[:14] < 255).any()
