@@ -1,13 +1,13 @@
 """Training-step speed of each family's default model, with each speed switch on and off,
 and of our WGAN-GP step against a plain reference step on the same networks.
 
-    python benchmarks/speed.py            # full table (about 20 minutes on 2 CPU cores)
+    python benchmarks/speed.py            # full table (about 30 minutes on 2 CPU cores)
     python benchmarks/speed.py --quick    # WGAN-GP baseline and reference, 2 steps each
 
 Every row trains the variant's Fashion-MNIST config (`configs/<variant>.py:fashion_mnist`,
 batch 64) with `model.fit` on the real input pipeline; the first call (tracing, XLA
-compilation) is not timed. Steps per second are the best of the timed calls, the figure
-least disturbed by other work on the machine. FLOP/s is the TensorFlow profiler's float-operation count of one
+compilation) is not timed. Steps per second are the best of up to 3 timed calls (until 30 s
+are timed), the figure least disturbed by other work on the machine. FLOP/s is the TensorFlow profiler's float-operation count of one
 traced training step, times steps/s. The reference is the keras.io WGAN-GP example's
 `train_step` (n_critic 5, lambda 10, a nested tape for the penalty) written inline below,
 on our WGAN-GP's generator and critic, batch and optimizers, timed in the same process.
@@ -110,19 +110,23 @@ def step_flops(tf, model, batch_shape):
     return flops or None
 
 
-def time_fit(model, dataset, steps, repeats=1):
-    """Steps per second of `model.fit` over `steps` steps: the best of `repeats` timed calls
-    (the least disturbed by other work on the machine), after one untimed call. `steps` is
-    rounded up to a whole number of graph calls: Keras runs all `steps_per_execution` steps of
-    a call even when the epoch asked for fewer."""
+def time_fit(model, dataset, steps, repeats=3, enough=30.0):
+    """Steps per second of `model.fit` over `steps` steps: the best of up to `repeats` timed
+    calls (the least disturbed by other work on the machine), after one untimed call; calls
+    stop early once `enough` seconds have been timed. `steps` is rounded up to a whole number
+    of graph calls: Keras runs all `steps_per_execution` steps of a call even when the epoch
+    asked for fewer."""
     per_call = model.steps_per_execution
     steps = -(-steps // per_call) * per_call
     model.fit(dataset, epochs=1, steps_per_epoch=steps, verbose=0)
-    best = 0.0
+    best, timed = 0.0, 0.0
     for _ in range(repeats):
         start = time.perf_counter()
         model.fit(dataset, epochs=1, steps_per_epoch=steps, verbose=0)
-        best = max(best, steps / (time.perf_counter() - start))
+        elapsed = time.perf_counter() - start
+        best, timed = max(best, steps / elapsed), timed + elapsed
+        if timed >= enough:
+            break
     return best
 
 
@@ -181,7 +185,7 @@ def main(argv):
     rates = {name: 0.0 for name in contenders}
     for _ in range(1 if quick else 4):
         for name, (model, batches) in contenders.items():
-            rates[name] = max(rates[name], time_fit(model, batches, steps))
+            rates[name] = max(rates[name], time_fit(model, batches, steps, repeats=1))
     progress.add(1)
     best = max(("ours", "ours XLA"), key=rates.get)
     comparison = {"steps_per_second": rates, "best": best,
