@@ -77,6 +77,14 @@ def _run(command, log_path, timeout):
     return process.stdout
 
 
+def _read(path):
+    try:
+        with open(path) as f:
+            return f.read()
+    except FileNotFoundError:
+        return None
+
+
 def run_job(job, root, eval_flags=(), timeout=6 * 3600):
     """Trains and evaluates `job` (or reads its cached result); returns the result dict:
     eval.py's metrics plus `wall_time` (s, training only), `command` and the job's keys.
@@ -90,7 +98,14 @@ def run_job(job, root, eval_flags=(), timeout=6 * 3600):
             cached = json.load(f)
         if cached.get("command") == keys["command"]:
             return cached
+    # A workdir left by a different command (other steps or overrides) is this benchmark's
+    # stale cache: train.py would refuse it, so it goes; the same command resumes it.
+    command_path = workdir + ".command"
+    if os.path.isdir(workdir) and _read(command_path) != keys["command"]:
+        shutil.rmtree(workdir)
     os.makedirs(os.path.dirname(workdir), exist_ok=True)
+    with open(command_path, "w") as f:
+        f.write(keys["command"])
     log_path = workdir + ".log"
     try:
         start = time.perf_counter()

@@ -57,6 +57,18 @@ def test_a_run_is_trained_evaluated_and_cached(two_runs):
     assert os.path.getmtime(os.path.join(good.workdir(root), "eval.json")) == mtime
 
 
+def test_a_changed_command_trains_again_in_a_clean_workdir(two_runs):
+    root, good, (result, _) = two_runs
+    longer = runner.Job(good.variant, good.dataset, good.seed,
+                        tuple((k, 4 if k == "train.steps" else v) for k, v in good.overrides))
+    assert longer.workdir(root) == good.workdir(root)
+    again = runner.run_job(longer, root, eval_flags=["--num_samples=100"])
+    assert "error" not in again, again
+    assert again["command"] != result["command"]
+    with open(os.path.join(longer.workdir(root), "config.json")) as f:
+        assert json.load(f)["train"]["steps"] == 4
+
+
 def test_a_failed_run_reports_the_error_line(two_runs):
     _, _, (_, failed) = two_runs
     assert "no_such_data" in failed["error"] and failed["seed"] == 0
