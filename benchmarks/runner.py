@@ -23,6 +23,9 @@ import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+from tfgan_variants import files  # noqa: E402
+
 RESULT_FILE = "result.json"
 
 
@@ -104,8 +107,7 @@ def run_job(job, root, eval_flags=(), timeout=6 * 3600):
     if os.path.isdir(workdir) and _read(command_path) != keys["command"]:
         shutil.rmtree(workdir)
     os.makedirs(os.path.dirname(workdir), exist_ok=True)
-    with open(command_path, "w") as f:
-        f.write(keys["command"])
+    files.write_text_atomically(command_path, keys["command"])
     log_path = workdir + ".log"
     try:
         start = time.perf_counter()
@@ -116,10 +118,7 @@ def run_job(job, root, eval_flags=(), timeout=6 * 3600):
     except (RunFailed, subprocess.TimeoutExpired) as e:
         return {**keys, "error": str(e)}
     result = {**keys, **metrics, "wall_time": wall_time}
-    temporary = result_path + ".tmp"
-    with open(temporary, "w") as f:
-        json.dump(result, f, indent=2)
-    os.replace(temporary, result_path)
+    files.write_text_atomically(result_path, json.dumps(result, indent=2))
     return result
 
 
@@ -128,7 +127,6 @@ class Flags:
 
     def __init__(self, name, seeds, steps, quick_text):
         from absl import flags
-        self.name = name
         self.quick = flags.DEFINE_bool("quick", False, f"Smoke test: {quick_text}.")
         self.variants = flags.DEFINE_list("variants", None, "Variants (default: all).")
         self.seeds = flags.DEFINE_integer("seeds", seeds, "Seeds per variant and dataset.",
