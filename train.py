@@ -13,14 +13,15 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from absl import app, flags, logging  # noqa: E402
-from ml_collections import config_flags  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from tfgan_variants import cli  # noqa: E402
 
-_CONFIG = config_flags.DEFINE_config_file(
-    "config", os.path.join(HERE, "configs", "sphere_gan.py") + ":fashion_mnist",
+_CONFIG = cli.define_config_file(
+    os.path.join(HERE, "configs", "sphere_gan.py") + ":fashion_mnist",
     "Config file and dataset, e.g. configs/sngan.py:cifar10; override fields with "
-    "--config.train.steps=100.", lock_config=True)
+    "--config.train.steps=100.")
 _WORKDIR = flags.DEFINE_string("workdir", "runs/default", "Directory for checkpoints, "
                                "TensorBoard logs, samples and the exported generator.")
 _STRATEGY = flags.DEFINE_enum("strategy", "default", ["default", "mirrored", "multi_worker", "tpu"],
@@ -35,7 +36,6 @@ def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"unexpected arguments: {' '.join(argv[1:])}")
     logging.set_verbosity(logging.WARNING)
-    from tfgan_variants import cli
     cli.configure_devices(_NUM_CPU_DEVICES.value)
     from tfgan_variants import training
     with cli.user_errors():
@@ -47,5 +47,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, HERE)
-    app.run(main)
+    app.run(main, flags_parser=cli.parse_flags)

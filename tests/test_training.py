@@ -170,6 +170,8 @@ def test_cli_trains_resumes_and_exports_for_saved_model_cli(tmp_path):
     (["--config.variant=nope"], "unknown variant 'nope'"),
     (["--config.data.name=/no/such/folder"], "/no/such/folder"),
     (["--config.train.steps=0"], "steps must be positive"),
+    (["--config.train.stepz=5"], 'Did you mean "steps"'),
+    (["--config.hparams.no_such_field=1"], "no_such_field"),
 ])
 def test_cli_bad_input_is_one_line_error(tmp_path, args, message):
     result = cli(f"--workdir={tmp_path / 'w'}", *args)

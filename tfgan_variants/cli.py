@@ -25,6 +25,42 @@ def user_errors():
         sys.exit(2)
 
 
+#: What ml_collections raises for a --config.<field> override it cannot apply: a field the
+#: config lacks, a value of the wrong type.
+_OVERRIDE_ERRORS = (AttributeError, KeyError, TypeError, ValueError)
+
+
+def _override_error(e):
+    while e.args and isinstance(e.args[0], Exception):
+        e = e.args[0]
+    message = str(e.args[0]) if e.args else type(e).__name__
+    lines = [line.strip().strip("'") for line in message.splitlines() if line.strip()]
+    print(f"error: cannot apply a --config override: {'; '.join(lines)} (not a field of the "
+          "config, or a value of the wrong type)", file=sys.stderr, flush=True)
+    sys.exit(2)
+
+
+def define_config_file(default, help_text):
+    """The --config flag (ml_collections). Without --config on the command line it loads
+    `default` right here, overrides included, so a bad override must be caught here too."""
+    from ml_collections import config_flags
+    try:
+        return config_flags.DEFINE_config_file("config", default, help_text, lock_config=True)
+    except _OVERRIDE_ERRORS as e:
+        _override_error(e)
+
+
+def parse_flags(argv):
+    """absl's flag parsing (`app.run(main, flags_parser=parse_flags)`), with a --config.<field>
+    override that ml_collections cannot apply reported as one `error:` line and exit status 2
+    instead of a traceback."""
+    from absl import app
+    try:
+        return app.parse_flags_with_usage(argv)
+    except _OVERRIDE_ERRORS as e:
+        _override_error(e)
+
+
 def load_config(config_flag):
     """The value of an ml_collections config flag; a file that fails to load is a UserError."""
     try:
