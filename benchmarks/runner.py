@@ -13,6 +13,7 @@ unfinished run from its last checkpoint). `--fresh` starts every run over.
 """
 import concurrent.futures
 import dataclasses
+import hashlib
 import json
 import math
 import os
@@ -88,6 +89,17 @@ def _read(path):
         return None
 
 
+def config_digest(variant):
+    """A digest of the files a variant's config is made of (its config file and
+    config_base.py): a run is reused only while these are unchanged."""
+    digest = hashlib.sha256()
+    for path in (os.path.join(ROOT, "configs", f"{variant}.py"),
+                 os.path.join(ROOT, "tfgan_variants", "config_base.py")):
+        with open(path, "rb") as f:
+            digest.update(f.read())
+    return digest.hexdigest()[:16]
+
+
 def run_job(job, root, eval_flags=(), timeout=6 * 3600):
     """Trains and evaluates `job` (or reads its cached result); returns the result dict:
     eval.py's metrics plus `wall_time` (s, training only), `command` and the job's keys.
@@ -95,19 +107,20 @@ def run_job(job, root, eval_flags=(), timeout=6 * 3600):
     workdir = job.workdir(root)
     result_path = os.path.join(workdir, RESULT_FILE)
     keys = {"variant": job.variant, "dataset": job.dataset, "seed": job.seed, "label": job.name,
-            "command": shell(job.train_command(root))}
+            "command": shell(job.train_command(root)), "config_digest": config_digest(job.variant)}
+    identity = f"{keys['command']}\n{keys['config_digest']}"
     if os.path.exists(result_path):
         with open(result_path) as f:
             cached = json.load(f)
-        if cached.get("command") == keys["command"]:
+        if f"{cached.get('command')}\n{cached.get('config_digest')}" == identity:
             return cached
-    # A workdir left by a different command (other steps or overrides) is this benchmark's
-    # stale cache: train.py would refuse it, so it goes; the same command resumes it.
+    # A workdir left by a different command (other steps or overrides) or config file is this
+    # benchmark's stale cache: train.py would refuse it, so it goes; the same one resumes.
     command_path = workdir + ".command"
-    if os.path.isdir(workdir) and _read(command_path) != keys["command"]:
+    if os.path.isdir(workdir) and _read(command_path) != identity:
         shutil.rmtree(workdir)
     os.makedirs(os.path.dirname(workdir), exist_ok=True)
-    files.write_text_atomically(command_path, keys["command"])
+    files.write_text_atomically(command_path, identity)
     log_path = workdir + ".log"
     try:
         start = time.perf_counter()
@@ -139,6 +152,9 @@ class Flags:
         self.out = flags.DEFINE_string("out", os.path.join(ROOT, "docs", "results"),
                                        "Where the table and pictures go (full mode).")
         self.fresh = flags.DEFINE_bool("fresh", False, "Delete --root first, train all again.")
+        self.xla = flags.DEFINE_bool("xla", True, "Compile the training steps with XLA "
+                                     "(train.jit_compile): the same training, 1.3 to 2x faster "
+                                     "here (docs/PERFORMANCE.md).")
 
     def variants_or(self, default):
         """--variants, checked against VARIANTS (`default` when not given)."""
@@ -149,6 +165,12 @@ class Flags:
         if unknown:
             raise app.UsageError(f"unknown --variants {unknown}; choose from {sorted(VARIANTS)}")
         return variants
+
+    def train_overrides(self, steps, every=2000):
+        """Config overrides every run of the benchmark shares: its budget of `steps`, the
+        intervals that fit it, and --xla."""
+        return ((("train.steps", steps),) + interval_overrides(steps, every)
+                + ((("train.jit_compile", True),) if self.xla.value else ()))
 
     @property
     def root_dir(self):

@@ -69,6 +69,19 @@ def test_a_changed_command_trains_again_in_a_clean_workdir(two_runs):
         assert json.load(f)["train"]["steps"] == 4
 
 
+def test_a_changed_config_file_trains_again(two_runs, monkeypatch):
+    root, good, _ = two_runs
+    first = runner.run_job(good, root, eval_flags=["--num_samples=100"])
+    assert first["config_digest"] == runner.config_digest("ns_gan")
+    eval_json = os.path.join(good.workdir(root), "eval.json")
+    mtime = os.path.getmtime(eval_json)
+    monkeypatch.setattr(runner, "config_digest", lambda variant: "edited")
+    again = runner.run_job(good, root, eval_flags=["--num_samples=100"])
+    assert "error" not in again, again
+    assert again["command"] == first["command"] and again["config_digest"] == "edited"
+    assert os.path.getmtime(eval_json) != mtime
+
+
 def test_a_failed_run_reports_the_error_line(two_runs):
     _, _, (_, failed) = two_runs
     assert "no_such_data" in failed["error"] and failed["seed"] == 0
