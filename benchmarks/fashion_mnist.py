@@ -37,8 +37,8 @@ def main(argv):
     seeds, steps, samples = ((1, 50, 500) if quick else
                              (FLAGS.seeds.value, FLAGS.steps.value, _NUM_SAMPLES.value))
     root, out, parallel = FLAGS.root_dir, FLAGS.out_dir, FLAGS.parallel.value
-    overrides = ((("train.steps", steps), ("networks.width", _WIDTH.value), ("eval.every", 0))
-                 + runner.interval_overrides(steps, every=1000))
+    overrides = (("networks.width", _WIDTH.value), ("eval.every", 0)) + FLAGS.train_overrides(
+        steps, every=1000)
     jobs = [runner.Job(variant, "fashion_mnist", seed, overrides)
             for variant in variants for seed in range(seeds)]
     print(f"{len(jobs)} runs of {steps} steps, {parallel} at a time; workdirs in {root}")

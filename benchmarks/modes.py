@@ -27,6 +27,10 @@ QUICK_VARIANTS = ("ns_gan", "wgan_gp", "sphere_gan")
 TARGETS = {"sphere_gan": (24, 0.8), "sngan": (24, 0.8), "wgan_gp": (24, 0.8)}
 
 
+#: One variant of each family (its module in tfgan_variants/models/) for the README's picture.
+FAMILY_EXAMPLES = ("gan", "wgan_gp", "sngan", "sphere_gan", "mmd_gan", "ebgan", "infogan",
+                   "bigan", "localized_gan")
+
 COLUMNS = (("modes_covered", "modes", 1), ("high_quality_fraction", "high quality", 3),
            ("wall_time", "wall time (s)", 0))
 
@@ -47,6 +51,21 @@ def verdicts(summary, datasets):
     return lines
 
 
+def family_montage(out, dataset="grid25"):
+    """<out>/modes_<dataset>_families.png: seed 0's samples of FAMILY_EXAMPLES, each
+    labelled with its family; None when none of them has been run."""
+    from tfgan_variants import VARIANTS
+    pictures = [(os.path.join(out, "modes", f"{dataset}_{variant}.png"),
+                 f"{variant} ({VARIANTS[variant].__module__.rsplit('.', 1)[-1]})")
+                for variant in FAMILY_EXAMPLES]
+    pictures = [(path, label) for path, label in pictures if os.path.exists(path)]
+    if not pictures:
+        return None
+    path = os.path.join(out, f"modes_{dataset}_families.png")
+    runner.montage([p for p, _ in pictures], 5, path, [label for _, label in pictures])
+    return path
+
+
 def main(argv):
     del argv
     from tfgan_variants import VARIANTS
@@ -57,7 +76,7 @@ def main(argv):
         raise app.UsageError(f"--datasets must be ring8 and/or grid25, got {datasets}")
     seeds, steps = (1, 300) if quick else (FLAGS.seeds.value, FLAGS.steps.value)
     root, out, parallel = FLAGS.root_dir, FLAGS.out_dir, FLAGS.parallel.value
-    overrides = (("train.steps", steps),) + runner.interval_overrides(steps)
+    overrides = FLAGS.train_overrides(steps)
     jobs = [runner.Job(variant, dataset, seed, overrides)
             for dataset in datasets for variant in variants for seed in range(seeds)]
     print(f"{len(jobs)} runs of {steps} steps, {parallel} at a time; workdirs in {root}")
@@ -70,6 +89,8 @@ def main(argv):
             f"{os.cpu_count()} cores.\n\n{markdown}\n" + ("\n" + "\n".join(lines) if lines else ""))
     runner.write_outputs(out, "modes", results, text)
     pictures = runner.collect_pictures(variants, datasets, root, out, "modes")
+    if "grid25" in datasets:
+        family_montage(out)
     print("\n" + text)
     print(f"table: {os.path.join(out, 'modes.md')}; pictures: {pictures}")
 

@@ -46,8 +46,8 @@ def main(argv):
     settings = [(r, n) for n in dimensions for r in moments]
     labels = [f"R{r}_n{n}" for r, n in settings]
     jobs = [runner.Job("sphere_gan", dataset, seed,
-                       (("train.steps", budget), ("hparams.moments", r), ("networks.d_out", n),
-                        ("eval.every", 0)) + runner.interval_overrides(budget),
+                       (("hparams.moments", r), ("networks.d_out", n), ("eval.every", 0))
+                       + FLAGS.train_overrides(budget),
                        label=f"R{r}_n{n}")
             for dataset, budget in budgets.items() for r, n in settings
             for seed in range(FLAGS.seeds.value if not quick else 1)]
