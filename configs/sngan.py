@@ -12,9 +12,12 @@ def get_config(dataset="fashion_mnist"):
     config.networks.d_norm = "spectral"
     if dataset in config_base.TWO_D:
         # n_dis 5 as in the paper's settings A and D-F; with n_dis 1 and lr 1e-3 the MLP
-        # generator collapses to one wandering mode on ring8.
+        # generator collapses to one wandering mode on ring8. A spectrally normalised MLP is
+        # at most 1-Lipschitz, so the hinge loss stays in its linear part and D moves G's
+        # samples as slowly as a WGAN critic: lr 2e-4 leaves them spread over grid25's square
+        # after 10k steps (0.10 within 3 std of a centre), 2e-3 concentrates them (0.87).
         config.hparams.n_critic = 5
-        config_base.use_optimizer(config, config_base.adam(2e-4, 0.5, 0.999, "linear"))
+        config_base.use_optimizer(config, config_base.adam(2e-3, 0.5, 0.999, "linear"))
         config.train.steps = 6000
     elif config.data.name in config_base.PAPER_DATASETS:
         # The ResNets of Tables 4 (CIFAR-10: G 256, D 128 channels) and 5 (STL-10), D with
