@@ -21,6 +21,16 @@ def test_commands_are_the_public_command_line(tmp_path):
         "--config.train.steps=5")
 
 
+def test_no_xla_variants_train_without_it(tmp_path):
+    xla = (("train.steps", 5), ("train.jit_compile", True))
+    wgan_gp = runner.Job("wgan_gp", "grid25", 0, xla).train_command(str(tmp_path))
+    assert "--config.train.jit_compile=True" in wgan_gp
+    for variant in runner.NO_XLA:
+        command = runner.Job(variant, "grid25", 0, xla).train_command(str(tmp_path))
+        assert "--config.train.steps=5" in command
+        assert not any("jit_compile" in arg for arg in command)
+
+
 def test_mean_and_std_over_seeds_skip_failed_runs():
     results = [{"label": "a", "dataset": "d", "m": 1.0}, {"label": "a", "dataset": "d", "m": 3.0},
                {"label": "a", "dataset": "d", "error": "boom"}]
