@@ -105,6 +105,11 @@ def config_digest(variant):
     return digest.hexdigest()[:16]
 
 
+def _identity(result):
+    """What makes a run the same run: its command and its config's digest."""
+    return f"{result.get('command')}\n{result.get('config_digest')}"
+
+
 def run_job(job, root, eval_flags=(), timeout=6 * 3600):
     """Trains and evaluates `job` (or reads its cached result); returns the result dict:
     eval.py's metrics plus `wall_time` (s, training only), `command` and the job's keys.
@@ -113,11 +118,11 @@ def run_job(job, root, eval_flags=(), timeout=6 * 3600):
     result_path = os.path.join(workdir, RESULT_FILE)
     keys = {"variant": job.variant, "dataset": job.dataset, "seed": job.seed, "label": job.name,
             "command": shell(job.train_command(root)), "config_digest": config_digest(job.variant)}
-    identity = f"{keys['command']}\n{keys['config_digest']}"
+    identity = _identity(keys)
     if os.path.exists(result_path):
         with open(result_path) as f:
             cached = json.load(f)
-        if f"{cached.get('command')}\n{cached.get('config_digest')}" == identity:
+        if _identity(cached) == identity:
             return cached
     # A workdir left by a different command (other steps or overrides) or config file is this
     # benchmark's stale cache: train.py would refuse it, so it goes; the same one resumes.
