@@ -19,7 +19,8 @@ def get_config(dataset="fashion_mnist"):
         # (wgan_gp, sngan): 8/8 ring8 modes, 0.95 within 3 std of a centre. On grid25 Sphere
         # GAN misses issue 7's bar (docs/RESULTS.md): LayerNorm after Dense(2 -> width) sees
         # little of a point's distance from the origin (G's samples spread along rays), and
-        # without it D collapses G on ring8 (0/8 modes with n = 1024 or 16, lr 5e-4 or 2e-3).
+        # without it G collapses on ring8 (0 or 1 of 8 modes: n = 16 at lr 5e-4 and 2e-3,
+        # n = 1024 at 2e-3).
         config.networks.d_norm = "layer"
         config_base.use_optimizer(config, config_base.adam(2e-3, 0.0, 0.9, "linear"))
     elif config.data.name in config_base.PAPER_DATASETS:
