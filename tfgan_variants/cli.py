@@ -31,23 +31,25 @@ _OVERRIDE_ERRORS = (AttributeError, KeyError, TypeError, ValueError)
 
 
 def _override_error(e):
+    """The UserError for an override ml_collections could not apply (`e` may wrap the cause)."""
     while e.args and isinstance(e.args[0], Exception):
         e = e.args[0]
     message = str(e.args[0]) if e.args else type(e).__name__
     lines = [line.strip().strip("'") for line in message.splitlines() if line.strip()]
-    print(f"error: cannot apply a --config override: {'; '.join(lines)} (not a field of the "
-          "config, or a value of the wrong type)", file=sys.stderr, flush=True)
-    sys.exit(2)
+    return UserError(f"cannot apply a --config override: {'; '.join(lines)} (not a field of "
+                     "the config, or a value of the wrong type)")
 
 
 def define_config_file(default, help_text):
     """The --config flag (ml_collections). Without --config on the command line it loads
     `default` right here, overrides included, so a bad override must be caught here too."""
     from ml_collections import config_flags
-    try:
-        return config_flags.DEFINE_config_file("config", default, help_text, lock_config=True)
-    except _OVERRIDE_ERRORS as e:
-        _override_error(e)
+    with user_errors():
+        try:
+            return config_flags.DEFINE_config_file("config", default, help_text,
+                                                   lock_config=True)
+        except _OVERRIDE_ERRORS as e:
+            raise _override_error(e) from None
 
 
 def parse_flags(argv):
@@ -55,10 +57,11 @@ def parse_flags(argv):
     override that ml_collections cannot apply reported as one `error:` line and exit status 2
     instead of a traceback."""
     from absl import app
-    try:
-        return app.parse_flags_with_usage(argv)
-    except _OVERRIDE_ERRORS as e:
-        _override_error(e)
+    with user_errors():
+        try:
+            return app.parse_flags_with_usage(argv)
+        except _OVERRIDE_ERRORS as e:
+            raise _override_error(e) from None
 
 
 def load_config(config_flag):
