@@ -1,8 +1,8 @@
 """BEGAN (Berthelot et al. 2017): an autoencoder discriminator with the L1 loss
 L(v) = mean |v - D(v)|, gamma 0.5, lambda_k 1e-3, k_0 0, Adam 1e-4 (0.5, 0.999).
 
-The paper halves the learning rate when the convergence measure stalls; the configs use a
-constant rate (images) or a linear decay (2-D) instead.
+Both learning rates are halved when the convergence measure stalls (Section 4.1): after a
+window of `stall_window` steps whose mean M_global is no new lowest (models/energy.py).
 
 Usage: --config=configs/began.py:<dataset>
 """
@@ -11,7 +11,8 @@ from tfgan_variants import config_base
 
 def get_config(dataset="fashion_mnist"):
     config = config_base.base_config("began", dataset)
-    config.hparams.update({"gamma": 0.5, "lambda_k": 1e-3, "k_0": 0.0})
+    config.hparams.update({"gamma": 0.5, "lambda_k": 1e-3, "k_0": 0.0,
+                           "stall_window": 1000, "stall_tolerance": 0.0})
     config.networks.code_dim = 64
     # BEGAN's autoencoder has no batch normalisation.
     config.networks.d_norm = "none"

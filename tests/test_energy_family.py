@@ -196,6 +196,40 @@ def test_began_k_follows_its_update_rule_every_step_and_stays_in_0_1():
                                rtol=1e-5)
 
 
+def test_began_halves_the_learning_rate_after_a_window_without_a_new_lowest_mean_m():
+    model = _model("began", gamma=0.5, stall_window=2)
+    assert model.learning_rate_scale.numpy() == 1.0
+    # With L(G(z)) = gamma L(x), M_global = L(x). Window means 1.0, 0.8 (new lowest),
+    # 0.9 and 0.85 (stalls: halve), 0.5 (new lowest).
+    scales = []
+    for mean in (1.0, 0.8, 0.9, 0.85, 0.5):
+        for m in (mean + 0.1, mean - 0.1):
+            logs = model.update_state(tf.constant(m), tf.constant(0.5 * m), tf.constant(0.5 * m))
+            np.testing.assert_allclose(logs["convergence"], m, rtol=1e-6)
+        scales.append(float(logs["lr_scale"]))
+    assert scales == [1.0, 1.0, 0.5, 0.25, 0.25]
+    np.testing.assert_allclose(model.best_window_mean.numpy(), 0.5, rtol=1e-6)
+    # A tolerance asks for a relative fall: 0.5 -> 0.48 is not 10% lower.
+    model.stall_tolerance = 0.1
+    for m in (0.48, 0.48):
+        model.update_state(tf.constant(m), tf.constant(0.5 * m), tf.constant(0.5 * m))
+    assert model.learning_rate_scale.numpy() == 0.125
+    with pytest.raises(ValueError, match="stall_window"):
+        _model("began", stall_window=-1)
+
+
+def test_a_learning_rate_scale_multiplies_the_optimizers_learning_rate():
+    scale = keras.Variable(1.0, trainable=False)
+    for decay, base in (("none", lambda step: 1e-3), ("linear", lambda step: 1e-3 * (1 - step / 10))):
+        config = ml_collections.ConfigDict({"name": "adam", "learning_rate": 1e-3, "decay": decay})
+        optimizer = training.make_optimizer(config, 10, scale)
+        optimizer.build([keras.Variable(0.0)])
+        scale.assign(0.25)
+        optimizer.iterations.assign(4)
+        np.testing.assert_allclose(optimizer.learning_rate, 0.25 * base(4), rtol=1e-6)
+        scale.assign(1.0)
+
+
 def test_magan_margin_follows_the_epoch_rule():
     model = _model("magan", epoch_steps=2, pretrain_epochs=1, margin=7.0)
     history = []
@@ -249,7 +283,9 @@ def test_state_is_non_trainable_and_per_step_only():
 def test_k_and_margin_round_trip_through_a_checkpoint(tmp_path):
     configs = {
         "began": load_config("began", "ring8", train__steps=3, data__batch_size=8,
-                             networks__width=16, hparams__gamma=50.0, hparams__lambda_k=1e-3),
+                             networks__width=16, hparams__gamma=50.0, hparams__lambda_k=1e-3,
+                             hparams__stall_window=1, hparams__stall_tolerance=0.99,
+                             optimizer__g__decay="none", optimizer__d__decay="none"),
         "magan": load_config("magan", "ring8", train__steps=3, data__batch_size=8,
                              networks__width=16, hparams__epoch_steps=1,
                              hparams__pretrain_epochs=1),
@@ -262,6 +298,12 @@ def test_k_and_margin_round_trip_through_a_checkpoint(tmp_path):
         again = restored.model.k if variant == "began" else restored.model.margin
         assert state.numpy() not in (0.0, 1.0)  # moved from its initial value
         assert again.numpy() == state.numpy()
+    # Every window but the first stalls (M would have to fall by 99%): two halvings, which
+    # the restored optimizers apply too.
+    began = training.Run(configs["began"], tmp_path / "began").model
+    assert began.learning_rate_scale.numpy() == 0.25
+    for optimizer in (began.g_optimizer, began.d_optimizer):
+        np.testing.assert_allclose(optimizer.learning_rate, 0.25 * 1e-3, rtol=1e-6)
 
 
 @pytest.mark.parametrize("variant", ["began", "magan"])

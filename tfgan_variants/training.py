@@ -113,9 +113,28 @@ def make_deterministic():
     tf.config.optimizer.set_experimental_options({"dependency_optimization": False})
 
 
-def make_optimizer(config, updates):
+class ScaledLearningRate(keras.optimizers.schedules.LearningRateSchedule):
+    """A learning rate (a float or a schedule) times a scalar variable that the model
+    changes as it trains (`GAN.learning_rate_scale`)."""
+
+    def __init__(self, learning_rate, scale):
+        self.learning_rate = learning_rate
+        self.scale = scale
+
+    def __call__(self, step):
+        rate = self.learning_rate
+        if isinstance(rate, keras.optimizers.schedules.LearningRateSchedule):
+            rate = rate(step)
+        return tf.cast(rate, self.scale.dtype) * self.scale
+
+    def get_config(self):
+        return {"learning_rate": self.learning_rate, "scale": float(self.scale.numpy())}
+
+
+def make_optimizer(config, updates, scale=None):
     """The optimizer of `config`; with `decay: linear` its learning rate falls linearly to 0
-    over `updates` applications (SN-GAN's schedule, Miyato et al. 2018, Appendix B)."""
+    over `updates` applications (SN-GAN's schedule, Miyato et al. 2018, Appendix B). A
+    `scale` variable multiplies the learning rate (`ScaledLearningRate`)."""
     kwargs = {k: v for k, v in config.items() if k not in ("name", "decay")}
     decay = config.get("decay", "none")
     if decay == "linear":
@@ -123,6 +142,8 @@ def make_optimizer(config, updates):
             kwargs["learning_rate"], decay_steps=updates, end_learning_rate=0.0)
     elif decay != "none":
         raise UserError(f"unknown learning-rate decay {decay!r}; use 'none' or 'linear'")
+    if scale is not None:
+        kwargs["learning_rate"] = ScaledLearningRate(kwargs["learning_rate"], scale)
     return OPTIMIZERS[config.name](**kwargs)
 
 
@@ -147,8 +168,9 @@ def build_model(config, data_shape):
     finally:
         keras.config.set_dtype_policy(previous)
     steps = config.train.steps
-    optimizers = [make_optimizer(config.optimizer.g, steps),
-                  make_optimizer(config.optimizer.d, steps * model.n_critic)]
+    scale = model.learning_rate_scale
+    optimizers = [make_optimizer(config.optimizer.g, steps, scale),
+                  make_optimizer(config.optimizer.d, steps * model.n_critic, scale)]
     if precision == "mixed_float16":
         optimizers = [keras.optimizers.LossScaleOptimizer(o) for o in optimizers]
     model.compile(*optimizers, jit_compile=config.train.jit_compile)

@@ -75,6 +75,10 @@ class GAN(keras.Model):
     #: step's batch then holds one more slice of real data, for the generator update, and
     #: the objective is called as `generator_objective(fake, real)`.
     generator_needs_real = False
+    #: A checkpointed scalar weight that both optimizers' learning rates are multiplied by
+    #: (`training.make_optimizer`), for a variant that adapts them as it trains (BEGAN);
+    #: None keeps the configured rates.
+    learning_rate_scale = None
 
     def __init__(self, generator, discriminator, latent_dim, *, n_critic=1,
                  generator_batch_multiplier=1, seed=0, instance_noise=0.0,

@@ -140,26 +140,41 @@ class BEGAN(AutoencoderGAN):
     after the generator update, from global-batch means: L(x) of the step's (last)
     discriminator update and L(G(z_G)) of the generator update. The paper evaluates all three
     losses with the same D before either update; here L(G(z_G)) sees D after its update, as
-    the engine updates D first. The paper's "lr halved on stall" is left to the optimizer
-    schedule of the config.
+    the engine updates D first.
+
+    The paper halves the learning rate "when the measure of convergence stalls"
+    (Section 4.1) without a rule for when; here M_global is averaged over windows of
+    `stall_window` steps, and both learning rates are halved after a window whose mean is
+    not below (1 - `stall_tolerance`) times the lowest earlier window mean. The scale and
+    the window sums are checkpointed weights; `lr_scale` is logged.
 
     Args:
         gamma: diversity ratio (0.5). lambda_k: the proportional gain of k (1e-3).
-        k_0: initial k (0).
+        k_0: initial k (0). stall_window: steps per window of M_global (0: never halve).
+        stall_tolerance: the relative fall of the window mean that is not a stall.
     """
 
     energy_norm = "l1"
     stateful = True
-    metric_names = AutoencoderGAN.metric_names + ("k_t", "convergence")
+    metric_names = AutoencoderGAN.metric_names + ("k_t", "convergence", "lr_scale")
 
     def __init__(self, generator, discriminator, latent_dim, *, gamma=0.5, lambda_k=1e-3,
-                 k_0=0.0, **kwargs):
+                 k_0=0.0, stall_window=0, stall_tolerance=0.0, **kwargs):
         super().__init__(generator, discriminator, latent_dim, **kwargs)
         if not 0.0 <= k_0 <= 1.0:
             raise ValueError(f"k_0 must lie in [0, 1], got {k_0}")
+        if stall_window < 0 or not 0.0 <= stall_tolerance < 1.0:
+            raise ValueError("stall_window must be >= 0 and stall_tolerance in [0, 1), got "
+                             f"{stall_window} and {stall_tolerance}")
         self.gamma = float(gamma)
         self.lambda_k = float(lambda_k)
         self.k = self._state("k", k_0)
+        self.stall_window = int(stall_window)
+        self.stall_tolerance = float(stall_tolerance)
+        self.learning_rate_scale = self._state("lr_scale", 1.0)
+        self.window_sum = self._state("window_sum")
+        self.window_steps = self._state("window_steps")
+        self.best_window_mean = self._state("best_window_mean", float("inf"))
 
     def discriminator_objective(self, real, fake):
         real_energy, fake_energy, logs = self.discriminator_energies(real, fake)
@@ -176,7 +191,23 @@ class BEGAN(AutoencoderGAN):
         convergence = losses.began_convergence(real_energy, fake_energy, self.gamma)
         self.k.assign(losses.began_k_update(self.k, real_energy, fake_energy, self.gamma,
                                             self.lambda_k))
-        return {"k_t": tf.identity(self.k), "convergence": convergence}
+        if self.stall_window:
+            self._halve_learning_rate_on_stall(convergence)
+        return {"k_t": tf.identity(self.k), "convergence": convergence,
+                "lr_scale": tf.identity(self.learning_rate_scale)}
+
+    def _halve_learning_rate_on_stall(self, convergence):
+        total = self.window_sum + convergence
+        steps = self.window_steps + 1.0
+        window_ends = steps >= self.stall_window
+        mean = total / steps
+        best = self.best_window_mean
+        stalled = window_ends & (mean > (1.0 - self.stall_tolerance) * best)
+        scale = self.learning_rate_scale
+        scale.assign(tf.where(stalled, 0.5 * scale, scale))
+        best.assign(tf.where(window_ends, tf.minimum(best, mean), best))
+        self.window_sum.assign(tf.where(window_ends, 0.0, total))
+        self.window_steps.assign(tf.where(window_ends, 0.0, steps))
 
 
 class MAGAN(EBGAN):
