@@ -145,8 +145,8 @@ class BEGAN(AutoencoderGAN):
     The paper halves the learning rate "when the measure of convergence stalls"
     (Section 4.1) without a rule for when; here M_global is averaged over windows of
     `stall_window` steps, and both learning rates are halved after a window whose mean is
-    not below (1 - `stall_tolerance`) times the lowest earlier window mean. The scale and
-    the window sums are checkpointed weights; `lr_scale` is logged.
+    not below (1 - `stall_tolerance`) times the lowest earlier window mean. The scale, the
+    window's running sum and the lowest mean are checkpointed weights; `lr_scale` is logged.
 
     Args:
         gamma: diversity ratio (0.5). lambda_k: the proportional gain of k (1e-3).
@@ -173,7 +173,6 @@ class BEGAN(AutoencoderGAN):
         self.stall_tolerance = float(stall_tolerance)
         self.learning_rate_scale = self._state("lr_scale", 1.0)
         self.window_sum = self._state("window_sum")
-        self.window_steps = self._state("window_steps")
         self.best_window_mean = self._state("best_window_mean", float("inf"))
 
     def discriminator_objective(self, real, fake):
@@ -197,17 +196,16 @@ class BEGAN(AutoencoderGAN):
                 "lr_scale": tf.identity(self.learning_rate_scale)}
 
     def _halve_learning_rate_on_stall(self, convergence):
+        """Windows are aligned on the step counter, which already counts this step."""
         total = self.window_sum + convergence
-        steps = self.window_steps + 1.0
-        window_ends = steps >= self.stall_window
-        mean = total / steps
+        window_ends = tf.equal(self.step % self.stall_window, 0)
+        mean = total / self.stall_window
         best = self.best_window_mean
         stalled = window_ends & (mean > (1.0 - self.stall_tolerance) * best)
         scale = self.learning_rate_scale
         scale.assign(tf.where(stalled, 0.5 * scale, scale))
         best.assign(tf.where(window_ends, tf.minimum(best, mean), best))
         self.window_sum.assign(tf.where(window_ends, 0.0, total))
-        self.window_steps.assign(tf.where(window_ends, 0.0, steps))
 
 
 class MAGAN(EBGAN):
