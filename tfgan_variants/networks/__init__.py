@@ -3,9 +3,10 @@
 `build(config, data_shape)` picks the builder named by `config.name` and returns (G, D).
 """
 from tfgan_variants.errors import UserError
-from tfgan_variants.networks import dcgan, mlp, resnet, sngan_cnn
+from tfgan_variants.networks import began, dcgan, mlp, resnet, sngan_cnn
 
-ARCHITECTURES = {"dcgan": dcgan, "sngan_cnn": sngan_cnn, "resnet": resnet, "mlp": mlp}
+ARCHITECTURES = {"dcgan": dcgan, "sngan_cnn": sngan_cnn, "resnet": resnet, "began": began,
+                 "mlp": mlp}
 IMAGE_ARCHITECTURES = tuple(name for name in ARCHITECTURES if name != "mlp")
 
 

@@ -11,10 +11,12 @@ use it, and the reconstruction gives the energy.
   a dense code; the decoder is the DCGAN generator's body ending in tanh (data lie in
   [-1, 1]), as in EBGAN's and BEGAN's convolutional autoencoders, which shrink to a code and
   grow back.
+* BEGAN's own encoder-decoder (`networks.began`: 3x3 ELU convolutions, no normalisation)
+  with the architecture name 'began'.
 """
 import keras
 
-from tfgan_variants.networks import common
+from tfgan_variants.networks import began, common
 
 #: Code size when `config.networks.code_dim` is not set.
 DEFAULT_CODE_DIM = 32
@@ -65,9 +67,12 @@ def conv(image_shape, code_dim=DEFAULT_CODE_DIM, width=64, norm="batch"):
 
 def build(config, data_shape):
     """The autoencoder for data of `data_shape` from a `config.networks` block: `mlp` for
-    vectors, `conv` for images (any image architecture name: 'dcgan', 'sngan_cnn')."""
+    vectors; for images BEGAN's own (`networks.began`) with architecture 'began', else `conv`
+    (any other image architecture name: 'dcgan', 'sngan_cnn')."""
     code_dim = int(config.get("code_dim", DEFAULT_CODE_DIM))
     if len(data_shape) == 1:
         return mlp(data_shape[0], code_dim, config.width, config.depth, config.d_norm)
+    if config.name == "began":
+        return began.autoencoder(tuple(data_shape), code_dim, config.width)
     return conv(tuple(data_shape), code_dim, config.width, config.d_norm)
 

@@ -78,15 +78,16 @@ def apply(x, *modules):
     return x
 
 
-def upsampling_plan(size):
-    """(base size, number of 2x upsamplings) with base in [4, 8): 28 -> (7, 2), 32 -> (4, 3),
-    48 -> (6, 3), 64 -> (4, 4)."""
+def upsampling_plan(size, smallest_base=4):
+    """(base size, number of 2x upsamplings), halving while the base stays >= smallest_base:
+    with 4, 28 -> (7, 2), 32 -> (4, 3), 48 -> (6, 3), 64 -> (4, 4)."""
     steps = 0
-    while size % 2 == 0 and size // 2 >= 4:
+    while size % 2 == 0 and size // 2 >= smallest_base:
         size //= 2
         steps += 1
     if steps == 0:
-        raise ValueError(f"image size {size} cannot be reached by 2x upsampling from >= 4")
+        raise ValueError(f"image size {size} cannot be reached by 2x upsampling from >= "
+                         f"{smallest_base}")
     return size, steps
 
 
