@@ -113,9 +113,14 @@ def make_deterministic():
     tf.config.optimizer.set_experimental_options({"dependency_optimization": False})
 
 
+@keras.saving.register_keras_serializable(package="tfgan_variants")
 class ScaledLearningRate(keras.optimizers.schedules.LearningRateSchedule):
     """A learning rate (a float or a schedule) times a scalar variable that the model
-    changes as it trains (`GAN.learning_rate_scale`)."""
+    changes as it trains (`GAN.learning_rate_scale`).
+
+    Serialised, the scale is its current value: an optimizer rebuilt from its config
+    (`from_config`) applies the learning rate of the moment, frozen at that scale.
+    """
 
     def __init__(self, learning_rate, scale):
         self.learning_rate = learning_rate
@@ -125,10 +130,20 @@ class ScaledLearningRate(keras.optimizers.schedules.LearningRateSchedule):
         rate = self.learning_rate
         if isinstance(rate, keras.optimizers.schedules.LearningRateSchedule):
             rate = rate(step)
-        return tf.cast(rate, self.scale.dtype) * self.scale
+        return tf.cast(rate, tf.float32) * tf.cast(self.scale, tf.float32)
 
     def get_config(self):
-        return {"learning_rate": self.learning_rate, "scale": float(self.scale.numpy())}
+        rate = self.learning_rate
+        if isinstance(rate, keras.optimizers.schedules.LearningRateSchedule):
+            rate = keras.optimizers.schedules.serialize(rate)
+        return {"learning_rate": rate, "scale": float(keras.ops.convert_to_numpy(self.scale))}
+
+    @classmethod
+    def from_config(cls, config):
+        rate = config["learning_rate"]
+        if isinstance(rate, dict):
+            rate = keras.optimizers.schedules.deserialize(rate)
+        return cls(rate, config["scale"])
 
 
 def make_optimizer(config, updates, scale=None):
