@@ -229,6 +229,11 @@ def test_a_learning_rate_scale_multiplies_the_optimizers_learning_rate():
         scale.assign(0.25)
         optimizer.iterations.assign(4)
         np.testing.assert_allclose(optimizer.learning_rate, 0.25 * base(4), rtol=1e-6)
+        # The optimizer's config round-trips, with the scale frozen at its current value.
+        rebuilt = type(optimizer).from_config(optimizer.get_config())
+        rebuilt.build([keras.Variable(0.0)])
+        rebuilt.iterations.assign(4)
+        np.testing.assert_allclose(rebuilt.learning_rate, 0.25 * base(4), rtol=1e-6)
         scale.assign(1.0)
 
 
@@ -322,4 +327,56 @@ def test_short_runs_train_and_export_a_working_generator(tmp_path, variant, data
                          networks__width=width)
     run = training.train(config, tmp_path, verbose=0)
     assert run.step == 2
+    test_training.check_export(run)
+
+
+# ------------------------------------------------------------------ BEGAN's architecture
+def layers_of(model, kind):
+    return [layer for layer in model._flatten_layers() if isinstance(layer, kind)]
+
+
+@pytest.mark.parametrize("image_shape, upsamplings", [((28, 28, 1), 2), ((64, 64, 3), 3)])
+def test_began_networks_follow_the_papers_figure_1(image_shape, upsamplings):
+    from tfgan_variants.networks import began
+    width, code_dim = 8, 16
+    generator = began.generator(code_dim, image_shape, width)
+    autoencoder = began.autoencoder(image_shape, code_dim, width)
+    encoder, decoder = autoencoder.get_layer("began_encoder"), autoencoder.get_layer("began_decoder")
+    # The decoder is shaped exactly like G: two 3x3 ELU convolutions per resolution, nearest
+    # upsampling in between, a linear 3x3 convolution out; no normalisation, no tanh.
+    assert [w.shape for w in decoder.weights] == [w.shape for w in generator.weights]
+    for network in (generator, decoder):
+        convs = layers_of(network, keras.layers.Conv2D)
+        assert len(convs) == 2 * (upsamplings + 1) + 1
+        assert all(c.kernel_size == (3, 3) and c.activation is keras.activations.elu
+                   for c in convs[:-1])
+        assert convs[-1].activation is keras.activations.linear
+        ups = layers_of(network, keras.layers.UpSampling2D)
+        assert len(ups) == upsamplings and all(u.interpolation == "nearest" for u in ups)
+    # The encoder's width grows linearly, n, 2n, 3n, ..., with stride-2 downsampling.
+    convs = layers_of(encoder, keras.layers.Conv2D)
+    assert [c.filters for c in convs] == [width] + [
+        width * (i + 1) for i in range(upsamplings + 1) for _ in range(3 if i < upsamplings else 2)]
+    assert [c.strides for c in convs].count((2, 2)) == upsamplings
+    assert not layers_of(autoencoder, keras.layers.BatchNormalization)
+    images = np.float32(rng.uniform(-1, 1, (3, *image_shape)))
+    reconstruction, code = autoencoder(images)
+    assert reconstruction.shape == images.shape and code.shape == (3, code_dim)
+    # The generator's output is linear, so it can leave [-1, 1]: no tanh squashing.
+    big = generator(np.float32(rng.normal(size=(3, code_dim))) * 1e3)
+    assert np.abs(big).max() > 1.0
+
+
+def test_began_architecture_is_chosen_by_name_trains_and_rejects_normalisation(tmp_path):
+    from tfgan_variants import networks
+    from tfgan_variants.networks import autoencoder, began
+    config = load_config("began", "fashion_mnist", networks__name="began", networks__width=4,
+                         train__steps=2, data__batch_size=8)
+    generator, _ = networks.build(config.networks, (28, 28, 1), 8)
+    assert generator.name == "began_generator"
+    assert autoencoder.build(config.networks, (28, 28, 1)).name == "began_autoencoder"
+    with pytest.raises(ValueError, match="no normalisation"):
+        began.discriminator((28, 28, 1), norm="batch")
+    run = training.train(config, tmp_path, verbose=0)
+    assert run.model.generator.name == "began_generator"
     test_training.check_export(run)
