@@ -35,6 +35,8 @@ def get_config(dataset="fashion_mnist"):
         # once, near step 8,000, 1 / 0.85. EBGAN's working 2-D setting (a 2-d code, instance
         # noise s_0 1) does not carry over: 1 / 1.0, and with gamma 1 4 / 0.60 (10,000 steps,
         # XLA). It collapses on ring8 too: 1 / 8 modes with this config (10,000 steps, XLA).
+        # A gamma below the paper's, to make k_t rise and D push the fakes (10,000 steps,
+        # XLA): gamma 0.3, 1 / 0.47, k_t falling to 0; gamma 0.15, 1 / 1.0, k_t 0.009.
         # The paper's values are kept.
         config.networks.code_dim = 16
         config_base.use_optimizer(config, config_base.adam(1e-3, decay="linear"))
