@@ -3,13 +3,17 @@ in the table instead of ending the benchmark, and the seed statistics."""
 import json
 import math
 import os
+import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                                 "benchmarks"))
 import runner  # noqa: E402
+from test_training import ROOT, load_config  # noqa: E402
+from tfgan_variants import training  # noqa: E402
 
 
 def test_commands_are_the_public_command_line(tmp_path):
@@ -113,3 +117,24 @@ def test_montage_places_pictures_on_a_grid(tmp_path):
     labelled = np.asarray(Image.open(tmp_path / "labelled.png"))
     assert labelled.shape == (14 + 4, 15, 3)
     assert (labelled[14:, 5:10] == 100).all() and (labelled[:14] < 255).any()
+
+
+def test_sphere_saturation_factors_the_generator_gradient(tmp_path):
+    import sphere_saturation
+    config = load_config("sphere_gan", "grid25", train__steps=2, data__batch_size=8,
+                         networks__width=16)
+    run = training.train(config, tmp_path, verbose=0)
+    samples = np.random.default_rng(0).uniform(-5, 5, (64, 2)).astype(np.float32)
+    gradient, d, norm, slope, critic = sphere_saturation.sample_gradients(run.model, samples)
+    np.testing.assert_allclose(d, 2 * np.arctan(1 / norm), rtol=1e-5)
+    np.testing.assert_allclose(gradient, slope * critic, rtol=1e-4)
+    model, _, path = sphere_saturation.restore(str(tmp_path))
+    assert path.endswith("ckpt-2")
+    centers = np.float32([[0, 0]])
+    rows = sphere_saturation.gradient_profile(model, samples, centers, [0.0, 3.0])
+    assert sum(row[1] for row in rows) == 64 and rows[0][0] == (0.0, 3.0)
+    assert "| [0, 3) |" in sphere_saturation.table(rows)
+    result = subprocess.run([sys.executable, os.path.join(ROOT, "benchmarks", "sphere_saturation.py"),
+                             f"--workdir={tmp_path / 'missing'}"], capture_output=True, text=True)
+    assert result.returncode != 0 and "error: " in result.stderr
+    assert "Traceback" not in result.stderr

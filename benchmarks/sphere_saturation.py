@@ -1,0 +1,113 @@
+"""Where a trained Sphere GAN's generator gradient goes on a 2-D mixture.
+
+Per generated sample x = G(z): the norm of grad_x of the generator's objective
+-sum_r d^r, d = d_s(N, P(p)) = 2 atan(1 / |p|), p = D(x) (Park & Kwon 2019, Eq. 8), grouped
+by the sample's distance to the nearest centre, next to its two factors: the objective's slope
+in |p|, |dL/d|p|| = (sum_r r d^(r-1)) * 2 / (1 + |p|^2), and the critic's |grad_x |p||.
+A slope that falls with the distance, where the critic's gradient does not, means the
+objective saturates: D has pushed the far samples to large |p|, where d flattens.
+
+    python benchmarks/sphere_saturation.py --workdir=runs/benchmarks/modes/grid25/sphere_gan/seed0
+
+Reads the workdir's config and newest checkpoint (never writes to it); prints a markdown
+table of medians per distance band.
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from absl import app, flags  # noqa: E402
+
+_WORKDIR = flags.DEFINE_string("workdir", None, "A Sphere GAN run on ring8 or grid25.",
+                               required=True)
+_NUM_SAMPLES = flags.DEFINE_integer("num_samples", 5000, "Generated samples.", lower_bound=1)
+_BANDS = flags.DEFINE_list("bands", ["0", "0.15", "0.3", "0.6", "1", "2"],
+                           "Edges of the distance bands (the last band is open).")
+
+
+def restore(workdir):
+    """The Sphere GAN model of `workdir` with its newest checkpoint's weights."""
+    import tensorflow as tf
+    from tfgan_variants import data, evaluation, training
+    from tfgan_variants.errors import UserError
+    config = evaluation.load_run_config(workdir)
+    if config.variant != "sphere_gan" or config.data.name not in ("ring8", "grid25"):
+        raise UserError(f"{workdir} is {config.variant} on {config.data.name}; this needs "
+                        "sphere_gan on ring8 or grid25")
+    model = training.build_model(config, data.describe(config.data.name).shape)
+    path = tf.train.latest_checkpoint(os.path.join(workdir, "checkpoints"))
+    if path is None:
+        raise UserError(f"{workdir} holds no checkpoint")
+    tf.train.Checkpoint(generator=model.generator, discriminator=model.discriminator) \
+        .restore(path).expect_partial()
+    return model, config, path
+
+
+def sample_gradients(model, samples):
+    """Per sample: |grad_x L_G|, d, |p|, |dL/d|p|| and |grad_x |p||. L_G depends on x only
+    through |p|, so the first is the product of the last two."""
+    import numpy as np
+    import tensorflow as tf
+    from tfgan_variants import layers
+    x = tf.convert_to_tensor(samples, tf.float32)
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        p = tf.cast(model.discriminator(x, training=False), tf.float32)
+        norm = tf.norm(p, axis=-1)
+        d = layers.north_pole_distance(p)
+        objective = -tf.add_n([d ** r for r in range(1, model.moments + 1)])
+        objective_total, norm_total = tf.reduce_sum(objective), tf.reduce_sum(norm)
+    gradient = np.linalg.norm(tape.gradient(objective_total, x).numpy(), axis=1)
+    critic = np.linalg.norm(tape.gradient(norm_total, x).numpy(), axis=1)
+    d, norm = d.numpy(), norm.numpy()
+    slope = sum(r * d ** (r - 1) for r in range(1, model.moments + 1)) * 2 / (1 + norm ** 2)
+    return gradient, d, norm, slope, critic
+
+
+def gradient_profile(model, samples, centers, bands):
+    """Rows (band, count, medians of the `sample_gradients`) for the samples whose distance
+    to the nearest centre falls in each band."""
+    import numpy as np
+    values = sample_gradients(model, samples)
+    distance = np.min(np.linalg.norm(samples[:, None] - centers[None], axis=-1), axis=1)
+    edges = list(bands) + [np.inf]
+    rows = []
+    for low, high in zip(edges[:-1], edges[1:]):
+        inside = (distance >= low) & (distance < high)
+        if inside.any():
+            rows.append(((low, high), int(inside.sum()),
+                         *(float(np.median(v[inside])) for v in values)))
+    return rows
+
+
+def table(rows):
+    lines = ["| distance to nearest centre | samples | grad_x L_G | d | p | dL/d p | grad_x p |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for (low, high), count, *medians in rows:
+        band = f"[{low:g}, {high:g})" if high != float("inf") else f">= {low:g}"
+        lines.append(f"| {band} | {count} | " + " | ".join(f"{m:.3g}" for m in medians) + " |")
+    return "\n".join(lines)
+
+
+def main(argv):
+    del argv
+    import tensorflow as tf
+    from tfgan_variants import data
+    from tfgan_variants.errors import UserError
+    try:
+        bands = sorted(float(edge) for edge in _BANDS.value)
+        model, config, path = restore(_WORKDIR.value)
+    except ValueError:
+        sys.exit(f"error: --bands must be numbers, got {_BANDS.value}")
+    except UserError as e:
+        sys.exit(f"error: {e}")
+    z = tf.random.stateless_normal([_NUM_SAMPLES.value, model.latent_dim], seed=[0, 0])
+    samples = model.generator(z, training=False).numpy()
+    rows = gradient_profile(model, samples, data.mixture_centers(config.data.name), bands)
+    print(f"{config.variant} on {config.data.name}, {path}, {len(samples)} samples; medians:")
+    print(table(rows))
+
+
+if __name__ == "__main__":
+    app.run(main)
