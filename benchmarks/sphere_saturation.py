@@ -55,9 +55,11 @@ def sample_gradients(model, samples):
         tape.watch(x)
         p = tf.cast(model.discriminator(x, training=False), tf.float32)
         norm = tf.norm(p, axis=-1)
-        d = layers.north_pole_distance(p)
-        objective = -tf.add_n([d ** r for r in range(1, model.moments + 1)])
-        objective_total, norm_total = tf.reduce_sum(objective), tf.reduce_sum(norm)
+        # The model's own L_G is a batch mean; samples are independent, so the gradient of
+        # its sum over the batch holds each sample's own gradient.
+        objective_total = model.generator_loss(p) * tf.cast(tf.shape(x)[0], tf.float32)
+        norm_total = tf.reduce_sum(norm)
+    d = layers.north_pole_distance(p)
     gradient = np.linalg.norm(tape.gradient(objective_total, x).numpy(), axis=1)
     critic = np.linalg.norm(tape.gradient(norm_total, x).numpy(), axis=1)
     d, norm = d.numpy(), norm.numpy()
