@@ -9,8 +9,8 @@ objective saturates: D has pushed the far samples to large |p|, where d flattens
 
     python benchmarks/sphere_saturation.py --workdir=runs/benchmarks/modes/grid25/sphere_gan/seed0
 
-Reads the workdir's config and newest checkpoint (never writes to it); prints a markdown
-table of medians per distance band.
+Reads the workdir's config and newest checkpoint (never writes to it; a corrupt checkpoint is
+a one-line error, as in training); prints a markdown table of medians per distance band.
 """
 import os
 import sys
@@ -36,11 +36,13 @@ def restore(workdir):
         raise UserError(f"{workdir} is {config.variant} on {config.data.name}; this needs "
                         "sphere_gan on ring8 or grid25")
     model = training.build_model(config, data.describe(config.data.name).shape)
-    path = tf.train.latest_checkpoint(os.path.join(workdir, "checkpoints"))
-    if path is None:
+    checkpoint = tf.train.Checkpoint(generator=model.generator,
+                                     discriminator=model.discriminator)
+    directory = os.path.join(workdir, "checkpoints")
+    path = os.path.isdir(directory) and training.restore_latest(
+        tf.train.CheckpointManager(checkpoint, directory, max_to_keep=None), checkpoint)
+    if not path:
         raise UserError(f"{workdir} holds no checkpoint")
-    tf.train.Checkpoint(generator=model.generator, discriminator=model.discriminator) \
-        .restore(path).expect_partial()
     return model, config, path
 
 
@@ -99,9 +101,10 @@ def main(argv):
     from tfgan_variants.errors import UserError
     try:
         bands = sorted(float(edge) for edge in _BANDS.value)
-        model, config, path = restore(_WORKDIR.value)
     except ValueError:
         sys.exit(f"error: --bands must be numbers, got {_BANDS.value}")
+    try:
+        model, config, path = restore(_WORKDIR.value)
     except UserError as e:
         sys.exit(f"error: {e}")
     z = tf.random.stateless_normal([_NUM_SAMPLES.value, model.latent_dim], seed=[0, 0])
