@@ -49,7 +49,7 @@ def main(argv):
     text = (f"{steps} generator updates, batch 64, networks of width {_WIDTH.value}, "
             f"{seeds} seed(s) (mean ± std over seeds); metrics on the domain classifier, "
             f"{samples} samples against the test split; wall time of train.py per run with "
-            f"{parallel} run(s) at a time on {os.cpu_count()} cores.\n\n{markdown}\n")
+            f"{runner.concurrency(results)} on {os.cpu_count()} cores.\n\n{markdown}\n")
     runner.write_outputs(out, "fashion_mnist", results, text)
     pictures = runner.collect_pictures(variants, ["fashion_mnist"], root, out, "fashion_mnist")
     print("\n" + text)

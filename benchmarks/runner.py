@@ -110,9 +110,10 @@ def _identity(result):
     return f"{result.get('command')}\n{result.get('config_digest')}"
 
 
-def run_job(job, root, eval_flags=(), timeout=6 * 3600):
+def run_job(job, root, eval_flags=(), timeout=6 * 3600, runs_at_a_time=1):
     """Trains and evaluates `job` (or reads its cached result); returns the result dict:
-    eval.py's metrics plus `wall_time` (s, training only), `command` and the job's keys.
+    eval.py's metrics plus `wall_time` (s, training only) with the `runs_at_a_time` it was
+    measured under, `command` and the job's keys.
     A failed run returns {'error': message} instead of raising."""
     workdir = job.workdir(root)
     result_path = os.path.join(workdir, RESULT_FILE)
@@ -140,7 +141,7 @@ def run_job(job, root, eval_flags=(), timeout=6 * 3600):
                                   timeout).strip().splitlines()[-1])
     except (RunFailed, subprocess.TimeoutExpired) as e:
         return {**keys, "error": str(e)}
-    result = {**keys, **metrics, "wall_time": wall_time}
+    result = {**keys, **metrics, "wall_time": wall_time, "runs_at_a_time": runs_at_a_time}
     files.write_text_atomically(result_path, json.dumps(result, indent=2))
     return result
 
@@ -208,7 +209,7 @@ def run_all(jobs, root, *, parallel=1, fresh=False, eval_flags=()):
     lock = threading.Lock()
 
     def one(job):
-        result = run_job(job, root, eval_flags)
+        result = run_job(job, root, eval_flags, runs_at_a_time=parallel)
         with lock:
             progress.add(1)
             if "error" in result:
@@ -218,6 +219,24 @@ def run_all(jobs, root, *, parallel=1, fresh=False, eval_flags=()):
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=parallel) as pool:
         return list(pool.map(one, jobs))
+
+
+def concurrency(results):
+    """How the wall times of `results` were measured, for a table's caption: "2 runs at a
+    time", or each count with its runs when a cached benchmark was continued differently."""
+    counts = {}
+    for result in results:
+        if "error" not in result:
+            counts.setdefault(result.get("runs_at_a_time"), []).append(result)
+    def runs(n):
+        return f"{n} run{'s' if n != 1 else ''}"
+
+    if len(counts) == 1 and None not in counts:
+        (count,) = counts
+        return f"{runs(count)} at a time"
+    parts = [f"{runs(len(group))} {f'{count} at a time' if count else '(count not recorded)'}"
+             for count, group in sorted(counts.items(), key=lambda item: item[0] or 0)]
+    return ", ".join(parts) + " (each run's `runs_at_a_time` in the JSON)"
 
 
 def mean_std(values):

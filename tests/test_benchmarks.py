@@ -45,6 +45,14 @@ def test_mean_and_std_over_seeds_skip_failed_runs():
     assert runner.cell((math.nan, math.nan), 1) == "-"
 
 
+def test_the_caption_says_how_many_runs_shared_the_machine():
+    assert runner.concurrency([{"runs_at_a_time": 2}] * 3 + [{"error": "x"}]) == (
+        "2 runs at a time")
+    assert runner.concurrency([{"runs_at_a_time": 1}]) == "1 run at a time"
+    mixed = runner.concurrency([{"runs_at_a_time": 2}, {"runs_at_a_time": 1}, {}, {}])
+    assert mixed.startswith("2 runs (count not recorded), 1 run 1 at a time, 1 run 2 at a time")
+
+
 @pytest.fixture(scope="module")
 def two_runs(tmp_path_factory):
     """A two-step ns_gan run on ring8 that trains, and one with an unknown dataset that fails."""
@@ -62,6 +70,7 @@ def test_a_run_is_trained_evaluated_and_cached(two_runs):
     assert "error" not in result, result
     assert result["num_modes"] == 8 and 0 <= result["modes_covered"] <= 8
     assert result["wall_time"] > 0 and result["command"].startswith("python train.py")
+    assert result["runs_at_a_time"] == 2  # what the wall time was measured under
     saved = os.path.join(good.workdir(root), runner.RESULT_FILE)
     with open(saved) as f:
         assert json.load(f) == result
