@@ -47,7 +47,7 @@ def main(argv):
 
     markdown, _ = runner.table(results, variants, {"fashion_mnist": COLUMNS})
     text = (f"{steps} generator updates, batch 64, networks of width {_WIDTH.value}, "
-            f"{seeds} seed(s) (mean ± std over seeds); metrics on the domain classifier, "
+            f"{runner.seeds_text(seeds)}; metrics on the domain classifier, "
             f"{samples} samples against the test split; wall time of train.py per run with "
             f"{runner.concurrency(results)} on {os.cpu_count()} cores.\n\n{markdown}\n")
     runner.write_outputs(out, "fashion_mnist", results, text)

@@ -209,7 +209,7 @@ def run_all(jobs, root, *, parallel=1, fresh=False, eval_flags=()):
     lock = threading.Lock()
 
     def one(job):
-        result = run_job(job, root, eval_flags, runs_at_a_time=parallel)
+        result = run_job(job, root, eval_flags, runs_at_a_time=min(parallel, len(jobs)))
         with lock:
             progress.add(1)
             if "error" in result:
@@ -219,6 +219,11 @@ def run_all(jobs, root, *, parallel=1, fresh=False, eval_flags=()):
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=parallel) as pool:
         return list(pool.map(one, jobs))
+
+
+def seeds_text(seeds):
+    """A table caption's count of seeds: '1 seed' or '3 seeds (mean ± std over seeds)'."""
+    return "1 seed" if seeds == 1 else f"{seeds} seeds (mean ± std over seeds)"
 
 
 def concurrency(results):
@@ -263,11 +268,12 @@ def aggregate(results, metric_names):
     return table
 
 
-def cell(mean_and_std, digits):
+def cell(mean_and_std, digits, seeds=2):
+    """'mean ± std'; the value alone when it comes from one seed (it has no spread)."""
     mean, std = mean_and_std
     if math.isnan(mean):
         return "-"
-    return f"{mean:.{digits}f} ± {std:.{digits}f}"
+    return f"{mean:.{digits}f}" + (f" ± {std:.{digits}f}" if seeds > 1 else "")
 
 
 def markdown(header, rows):
@@ -290,7 +296,7 @@ def table(results, labels, columns):
             stats = summary[(label, dataset)]
             if stats["errors"]:
                 row[0] += f" ({len(stats['errors'])} failed on {dataset}: {stats['errors'][0]})"
-            row += [cell(stats[metric], digits) for metric, _, digits in cols]
+            row += [cell(stats[metric], digits, stats["seeds"]) for metric, _, digits in cols]
         rows.append(row)
     return markdown(header, rows), summary
 

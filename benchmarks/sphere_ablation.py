@@ -58,7 +58,8 @@ def main(argv):
     markdown, _ = runner.table(results, labels, COLUMNS)
     text = (f"Sphere GAN, R moments and S^n; grid25: {steps} steps (MLP, batch 256), "
             f"Fashion-MNIST: {image_steps} steps (the default run's ConvNet, batch 64), "
-            f"{samples} samples on the domain classifier; mean ± std over seeds; wall time of "
+            f"{samples} samples on the domain classifier; "
+            f"{runner.seeds_text(1 if quick else FLAGS.seeds.value)}; wall time of "
             f"the Fashion-MNIST train.py, {runner.concurrency(results)}.\n\n{markdown}\n")
     runner.write_outputs(out, "sphere_ablation", results, text)
     pictures = runner.collect_pictures(labels, list(budgets), root, out, "sphere_ablation")

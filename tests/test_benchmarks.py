@@ -43,6 +43,9 @@ def test_mean_and_std_over_seeds_skip_failed_runs():
     assert runner.cell(row["m"], 2) == "2.00 ± 1.00"
     assert all(math.isnan(v) for v in runner.mean_std([None, math.nan]))
     assert runner.cell((math.nan, math.nan), 1) == "-"
+    assert runner.cell((2.0, 0.0), 2, seeds=1) == "2.00"  # one seed: no spread to show
+    assert runner.seeds_text(1) == "1 seed"
+    assert runner.seeds_text(3) == "3 seeds (mean ± std over seeds)"
 
 
 def test_the_caption_says_how_many_runs_shared_the_machine():
