@@ -17,6 +17,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -110,6 +111,14 @@ def _identity(result):
     return f"{result.get('command')}\n{result.get('config_digest')}"
 
 
+def _first_step(train_output):
+    """The step train.py started from (0, or the checkpoint's step when it resumed), from
+    its line "<variant> on <data>: steps <start> -> <total> ..." or "already trained to step
+    <start> ..."."""
+    found = re.search(r": steps (\d+) -> \d+|already trained to step (\d+)", train_output)
+    return int(found.group(1) or found.group(2)) if found else 0
+
+
 def run_job(job, root, eval_flags=(), timeout=6 * 3600, runs_at_a_time=1):
     """Trains and evaluates `job` (or reads its cached result); returns the result dict:
     eval.py's metrics plus `wall_time` (s, training only) with the `runs_at_a_time` it was
@@ -135,13 +144,15 @@ def run_job(job, root, eval_flags=(), timeout=6 * 3600, runs_at_a_time=1):
     log_path = workdir + ".log"
     try:
         start = time.perf_counter()
-        _run(job.train_command(root), log_path, timeout)
+        first_step = _first_step(_run(job.train_command(root), log_path, timeout))
         wall_time = time.perf_counter() - start
         metrics = json.loads(_run(job.eval_command(root, eval_flags), log_path,
                                   timeout).strip().splitlines()[-1])
     except (RunFailed, subprocess.TimeoutExpired) as e:
         return {**keys, "error": str(e)}
     result = {**keys, **metrics, "wall_time": wall_time, "runs_at_a_time": runs_at_a_time}
+    if first_step:  # an interrupted run, continued: its wall time is of the last part only
+        result["resumed_from_step"] = first_step
     files.write_text_atomically(result_path, json.dumps(result, indent=2))
     return result
 
@@ -228,11 +239,21 @@ def seeds_text(seeds):
 
 def concurrency(results):
     """How the wall times of `results` were measured, for a table's caption: "2 runs at a
-    time", or each count with its runs when a cached benchmark was continued differently."""
+    time", or each count with its runs when a cached benchmark was continued differently;
+    and which runs were resumed after an interruption (their time is of the last part)."""
+    resumed = [f"`{r['label']}` {r['dataset']} seed {r['seed']} from step "
+               f"{r['resumed_from_step']}" for r in results if r.get("resumed_from_step")]
+    note = (f"; resumed after an interruption, so timed from there: {', '.join(resumed)}"
+            if resumed else "")
+    return _runs_at_a_time(results) + note
+
+
+def _runs_at_a_time(results):
     counts = {}
     for result in results:
         if "error" not in result:
             counts.setdefault(result.get("runs_at_a_time"), []).append(result)
+
     def runs(n):
         return f"{n} run{'s' if n != 1 else ''}"
 

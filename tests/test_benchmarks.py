@@ -56,6 +56,18 @@ def test_the_caption_says_how_many_runs_shared_the_machine():
     assert mixed.startswith("2 runs (count not recorded), 1 run 1 at a time, 1 run 2 at a time")
 
 
+def test_a_resumed_run_is_flagged_in_the_caption():
+    assert runner._first_step("ns_gan on ring8: steps 0 -> 10000 (1 replica(s))") == 0
+    assert runner._first_step("x\nns_gan on ring8: steps 8000 -> 10000 (1 replica(s))") == 8000
+    assert runner._first_step("already trained to step 50 (asked: 50); exporting") == 50
+    results = [{"label": "a", "dataset": "ring8", "seed": 1, "runs_at_a_time": 2,
+                "resumed_from_step": 8000}, {"label": "b", "dataset": "ring8", "seed": 0,
+                                            "runs_at_a_time": 2}]
+    assert runner.concurrency(results) == (
+        "2 runs at a time; resumed after an interruption, so timed from there: "
+        "`a` ring8 seed 1 from step 8000")
+
+
 @pytest.fixture(scope="module")
 def two_runs(tmp_path_factory):
     """A two-step ns_gan run on ring8 that trains, and one with an unknown dataset that fails."""
@@ -81,6 +93,15 @@ def test_a_run_is_trained_evaluated_and_cached(two_runs):
     mtime = os.path.getmtime(os.path.join(good.workdir(root), "eval.json"))
     assert runner.run_job(good, root) == result
     assert os.path.getmtime(os.path.join(good.workdir(root), "eval.json")) == mtime
+
+
+def test_an_interrupted_run_continues_and_says_so(two_runs):
+    root, good, (result, _) = two_runs
+    assert "resumed_from_step" not in result
+    os.remove(os.path.join(good.workdir(root), runner.RESULT_FILE))  # as if killed before eval
+    again = runner.run_job(good, root, eval_flags=["--num_samples=100"])
+    assert "error" not in again, again
+    assert again["resumed_from_step"] == 2  # its checkpoint's step: nothing left to train
 
 
 def test_a_changed_command_trains_again_in_a_clean_workdir(two_runs):
