@@ -48,8 +48,8 @@ def main(argv):
     markdown, _ = runner.table(results, variants, {"fashion_mnist": COLUMNS})
     text = (f"{steps} generator updates, batch 64, networks of width {_WIDTH.value}, "
             f"{runner.seeds_text(seeds)}; metrics on the domain classifier, "
-            f"{samples} samples against the test split; wall time of train.py per run with "
-            f"{runner.concurrency(results)} on {os.cpu_count()} cores.\n\n{markdown}\n")
+            f"{samples} samples against the test split; wall time of train.py per run on "
+            f"{os.cpu_count()} cores, {runner.concurrency(results)}.\n\n{markdown}\n")
     runner.write_outputs(out, "fashion_mnist", results, text)
     pictures = runner.collect_pictures(variants, ["fashion_mnist"], root, out, "fashion_mnist")
     print("\n" + text)

@@ -243,8 +243,8 @@ def concurrency(results):
     and which runs were resumed after an interruption (their time is of the last part)."""
     resumed = [f"`{r['label']}` {r['dataset']} seed {r['seed']} from step "
                f"{r['resumed_from_step']}" for r in results if r.get("resumed_from_step")]
-    note = (f"; resumed after an interruption, so timed from there: {', '.join(resumed)}"
-            if resumed else "")
+    note = (f"; not in the wall-time means, as they were resumed after an interruption and "
+            f"timed from there: {', '.join(resumed)}" if resumed else "")
     return _runs_at_a_time(results) + note
 
 
@@ -274,6 +274,13 @@ def mean_std(values):
     return mean, math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
 
 
+def _value(result, name):
+    """`result`'s metric `name`; None for the wall time of a resumed run (only part of it)."""
+    if name == "wall_time" and result.get("resumed_from_step"):
+        return None
+    return result.get(name)
+
+
 def aggregate(results, metric_names):
     """{(label, dataset): {metric: (mean, std), 'seeds': n, 'errors': [...]}} over seeds."""
     groups = {}
@@ -282,7 +289,7 @@ def aggregate(results, metric_names):
     table = {}
     for key, group in groups.items():
         good = [r for r in group if "error" not in r]
-        row = {name: mean_std([r.get(name) for r in good]) for name in metric_names}
+        row = {name: mean_std([_value(r, name) for r in good]) for name in metric_names}
         row["seeds"] = len(good)
         row["errors"] = [r["error"] for r in group if "error" in r]
         table[key] = row

@@ -64,8 +64,11 @@ def test_a_resumed_run_is_flagged_in_the_caption():
                 "resumed_from_step": 8000}, {"label": "b", "dataset": "ring8", "seed": 0,
                                             "runs_at_a_time": 2}]
     assert runner.concurrency(results) == (
-        "2 runs at a time; resumed after an interruption, so timed from there: "
-        "`a` ring8 seed 1 from step 8000")
+        "2 runs at a time; not in the wall-time means, as they were resumed after an "
+        "interruption and timed from there: `a` ring8 seed 1 from step 8000")
+    results[1]["label"] = "a"
+    results[0]["wall_time"], results[1]["wall_time"] = 10.0, 100.0
+    assert runner.aggregate(results, ["wall_time"])[("a", "ring8")]["wall_time"] == (100.0, 0.0)
 
 
 @pytest.fixture(scope="module")
