@@ -49,7 +49,7 @@ def main(argv):
     text = (f"{steps} generator updates, batch 64, networks of width {_WIDTH.value}, "
             f"{runner.seeds_text(seeds)}; metrics on the domain classifier, "
             f"{samples} samples against the test split; wall time of train.py per run on "
-            f"{os.cpu_count()} cores, {runner.concurrency(results)}.\n\n{markdown}\n")
+            f"{os.cpu_count()} cores, {runner.wall_time_note(results)}.\n\n{markdown}\n")
     runner.write_outputs(out, "fashion_mnist", results, text)
     pictures = runner.collect_pictures(variants, ["fashion_mnist"], root, out, "fashion_mnist")
     print("\n" + text)

@@ -86,7 +86,8 @@ def main(argv):
     lines = [] if quick else verdicts(summary, datasets)
     text = (f"{steps} steps, batch 256, MLP 3 x 128, {runner.seeds_text(seeds)}; "
             f"wall time of train.py per run on {os.cpu_count()} cores, "
-            f"{runner.concurrency(results)}.\n\n{markdown}\n" + ("\n" + "\n".join(lines) if lines else ""))
+            f"{runner.wall_time_note(results)}.\n\n{markdown}\n"
+            + ("\n" + "\n".join(lines) if lines else ""))
     runner.write_outputs(out, "modes", results, text)
     pictures = runner.collect_pictures(variants, datasets, root, out, "modes")
     if "grid25" in datasets:

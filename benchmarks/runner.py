@@ -237,7 +237,7 @@ def seeds_text(seeds):
     return "1 seed" if seeds == 1 else f"{seeds} seeds (mean ± std over seeds)"
 
 
-def concurrency(results):
+def wall_time_note(results):
     """How the wall times of `results` were measured, for a table's caption: "2 runs at a
     time", or each count with its runs when a cached benchmark was continued differently;
     and which runs were resumed after an interruption (their time is of the last part)."""

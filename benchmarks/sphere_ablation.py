@@ -60,7 +60,7 @@ def main(argv):
             f"Fashion-MNIST: {image_steps} steps (the default run's ConvNet, batch 64), "
             f"{samples} samples on the domain classifier; "
             f"{runner.seeds_text(1 if quick else FLAGS.seeds.value)}; wall time of "
-            f"the Fashion-MNIST train.py, {runner.concurrency(results)}.\n\n{markdown}\n")
+            f"the Fashion-MNIST train.py, {runner.wall_time_note(results)}.\n\n{markdown}\n")
     runner.write_outputs(out, "sphere_ablation", results, text)
     pictures = runner.collect_pictures(labels, list(budgets), root, out, "sphere_ablation")
     print("\n" + text)

@@ -49,10 +49,10 @@ def test_mean_and_std_over_seeds_skip_failed_runs():
 
 
 def test_the_caption_says_how_many_runs_shared_the_machine():
-    assert runner.concurrency([{"runs_at_a_time": 2}] * 3 + [{"error": "x"}]) == (
+    assert runner.wall_time_note([{"runs_at_a_time": 2}] * 3 + [{"error": "x"}]) == (
         "2 runs at a time")
-    assert runner.concurrency([{"runs_at_a_time": 1}]) == "1 run at a time"
-    mixed = runner.concurrency([{"runs_at_a_time": 2}, {"runs_at_a_time": 1}, {}, {}])
+    assert runner.wall_time_note([{"runs_at_a_time": 1}]) == "1 run at a time"
+    mixed = runner.wall_time_note([{"runs_at_a_time": 2}, {"runs_at_a_time": 1}, {}, {}])
     assert mixed.startswith("2 runs (count not recorded), 1 run 1 at a time, 1 run 2 at a time")
 
 
@@ -63,7 +63,7 @@ def test_a_resumed_run_is_flagged_in_the_caption():
     results = [{"label": "a", "dataset": "ring8", "seed": 1, "runs_at_a_time": 2,
                 "resumed_from_step": 8000}, {"label": "b", "dataset": "ring8", "seed": 0,
                                             "runs_at_a_time": 2}]
-    assert runner.concurrency(results) == (
+    assert runner.wall_time_note(results) == (
         "2 runs at a time; not in the wall-time means, as they were resumed after an "
         "interruption and timed from there: `a` ring8 seed 1 from step 8000")
     results[1]["label"] = "a"
