@@ -1,0 +1,62 @@
+"""Each quality benchmark end to end through its `--quick` mode, narrowed to one variant where
+it can be: the public command trains and evaluates, and the table, its JSON and the pictures
+are written next to the runs (never over docs/results)."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from test_training import ROOT
+
+
+def run_quick(name, tmp_path, *flags):
+    """Runs benchmarks/<name>.py --quick into tmp_path; returns (its output folder, the
+    table's Markdown, the runs' JSON)."""
+    root = os.path.join(str(tmp_path), name)
+    process = subprocess.run(
+        [sys.executable, os.path.join(ROOT, "benchmarks", f"{name}.py"), "--quick",
+         f"--root={root}", *flags], capture_output=True, text=True, cwd=ROOT, timeout=1800)
+    assert process.returncode == 0, process.stderr[-3000:]
+    out = root + "_quick"
+    with open(os.path.join(out, f"{name}.md")) as f:
+        table = f.read()
+    with open(os.path.join(out, f"{name}.json")) as f:
+        results = json.load(f)
+    assert all("error" not in r for r in results), results
+    return out, table, results
+
+
+@pytest.mark.slow
+def test_modes_quick(tmp_path):
+    out, table, results = run_quick("modes", tmp_path, "--variants=ns_gan", "--datasets=ring8")
+    assert table.startswith("300 steps, batch 256, MLP 3 x 128, 1 seed;")
+    assert "1 run at a time" in table and "| `ns_gan` |" in table
+    (result,) = results
+    assert result["num_modes"] == 8 and result["runs_at_a_time"] == 1
+    assert os.path.exists(os.path.join(out, "modes_ring8.png"))
+    assert os.path.exists(os.path.join(out, "modes", "ring8_ns_gan.png"))
+
+
+@pytest.mark.slow
+def test_fashion_mnist_quick(tmp_path):
+    out, table, results = run_quick("fashion_mnist", tmp_path, "--variants=ns_gan")
+    assert "| variant | FID | KID | IS | precision | recall | wall time (s) |" in table
+    (result,) = results
+    assert result["fid"] > 0 and 1 <= result["inception_score"] <= 10
+    assert "--config.networks.width=32" in result["command"]
+    assert os.path.exists(os.path.join(out, "fashion_mnist.png"))
+
+
+@pytest.mark.slow
+def test_sphere_ablation_quick(tmp_path):
+    out, table, results = run_quick("sphere_ablation", tmp_path)
+    assert {(r["label"], r["dataset"]) for r in results} == {
+        (label, dataset) for label in ("R1_n16", "R3_n16")
+        for dataset in ("grid25", "fashion_mnist")}
+    assert "| `R3_n16` |" in table
+    for result in results:
+        assert "--config.hparams.moments=" + result["label"][1] in result["command"]
+        assert "--config.networks.d_out=16" in result["command"]
+    assert os.path.exists(os.path.join(out, "sphere_ablation_grid25.png"))
