@@ -11,6 +11,7 @@ A finished run leaves `result.json` in its workdir (metrics, wall time, command)
 trained again: an interrupted benchmark continues where it stopped (train.py itself resumes an
 unfinished run from its last checkpoint). `--fresh` starts every run over.
 """
+import collections
 import concurrent.futures
 import dataclasses
 import hashlib
@@ -249,10 +250,7 @@ def wall_time_note(results):
 
 
 def _runs_at_a_time(results):
-    counts = {}
-    for result in results:
-        if "error" not in result:
-            counts.setdefault(result.get("runs_at_a_time"), []).append(result)
+    counts = collections.Counter(r.get("runs_at_a_time") for r in results if "error" not in r)
 
     def runs(n):
         return f"{n} run{'s' if n != 1 else ''}"
@@ -260,8 +258,8 @@ def _runs_at_a_time(results):
     if len(counts) == 1 and None not in counts:
         (count,) = counts
         return f"{runs(count)} at a time"
-    parts = [f"{runs(len(group))} {f'{count} at a time' if count else '(count not recorded)'}"
-             for count, group in sorted(counts.items(), key=lambda item: item[0] or 0)]
+    parts = [f"{runs(n)} {f'{count} at a time' if count else '(count not recorded)'}"
+             for count, n in sorted(counts.items(), key=lambda item: item[0] or 0)]
     return ", ".join(parts) + " (each run's `runs_at_a_time` in the JSON)"
 
 
