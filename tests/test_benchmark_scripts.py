@@ -3,21 +3,18 @@ it can be: the public command trains and evaluates, and the table, its JSON and 
 are written next to the runs (never over docs/results)."""
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 
-from test_training import ROOT
+from test_training import cli
 
 
 def run_quick(name, tmp_path, *flags):
     """Runs benchmarks/<name>.py --quick into tmp_path; returns (its output folder, the
     table's Markdown, the runs' JSON)."""
     root = os.path.join(str(tmp_path), name)
-    process = subprocess.run(
-        [sys.executable, os.path.join(ROOT, "benchmarks", f"{name}.py"), "--quick",
-         f"--root={root}", *flags], capture_output=True, text=True, cwd=ROOT, timeout=1800)
+    process = cli("--quick", f"--root={root}", *flags, script=f"benchmarks/{name}.py",
+                  timeout=1800)
     assert process.returncode == 0, process.stderr[-3000:]
     out = root + "_quick"
     with open(os.path.join(out, f"{name}.md")) as f:

@@ -3,7 +3,6 @@ in the table instead of ending the benchmark, and the seed statistics."""
 import json
 import math
 import os
-import subprocess
 import sys
 
 import numpy as np
@@ -12,7 +11,7 @@ import pytest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                                 "benchmarks"))
 import runner  # noqa: E402
-from test_training import ROOT, load_config  # noqa: E402
+from test_training import cli, load_config  # noqa: E402
 from tfgan_variants import training  # noqa: E402
 
 
@@ -170,7 +169,6 @@ def test_sphere_saturation_factors_the_generator_gradient(tmp_path):
     rows = sphere_saturation.gradient_profile(model, samples, centers, [0.0, 3.0])
     assert sum(row[1] for row in rows) == 64 and rows[0][0] == (0.0, 3.0)
     assert "| [0, 3) |" in sphere_saturation.table(rows)
-    result = subprocess.run([sys.executable, os.path.join(ROOT, "benchmarks", "sphere_saturation.py"),
-                             f"--workdir={tmp_path / 'missing'}"], capture_output=True, text=True)
+    result = cli(f"--workdir={tmp_path / 'missing'}", script="benchmarks/sphere_saturation.py")
     assert result.returncode != 0 and "error: " in result.stderr
     assert "Traceback" not in result.stderr

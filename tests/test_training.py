@@ -124,10 +124,11 @@ def test_a_workdir_of_another_run_is_refused_and_left_alone(tmp_path):
 
 
 # ------------------------------------------------------------------ the command line
-def cli(*args, cwd=ROOT):
+def cli(*args, cwd=ROOT, script="train.py", timeout=600):
+    """Runs the repository's `script` (a path under ROOT) with `args`, as a user would."""
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
-    return subprocess.run([sys.executable, os.path.join(ROOT, "train.py"), *args],
-                          capture_output=True, text=True, cwd=cwd, env=env, timeout=600)
+    return subprocess.run([sys.executable, os.path.join(ROOT, script), *args],
+                          capture_output=True, text=True, cwd=cwd, env=env, timeout=timeout)
 
 
 def _snapshot(path):
