@@ -42,8 +42,7 @@ def main(argv):
     jobs = [runner.Job(variant, "fashion_mnist", seed, overrides)
             for variant in variants for seed in range(seeds)]
     print(f"{len(jobs)} runs of {steps} steps, {parallel} at a time; workdirs in {root}")
-    results = runner.run_all(jobs, root, parallel=parallel, fresh=FLAGS.fresh.value,
-                             eval_flags=[f"--num_samples={samples}"])
+    results = FLAGS.run(jobs, eval_flags=[f"--num_samples={samples}"])
 
     markdown, _ = runner.table(results, variants, {"fashion_mnist": COLUMNS})
     text = (f"{steps} generator updates, batch 64, networks of width {_WIDTH.value}, "

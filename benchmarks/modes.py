@@ -80,7 +80,7 @@ def main(argv):
     jobs = [runner.Job(variant, dataset, seed, overrides)
             for dataset in datasets for variant in variants for seed in range(seeds)]
     print(f"{len(jobs)} runs of {steps} steps, {parallel} at a time; workdirs in {root}")
-    results = runner.run_all(jobs, root, parallel=parallel, fresh=FLAGS.fresh.value)
+    results = FLAGS.run(jobs)
 
     markdown, summary = runner.table(results, variants, {d: COLUMNS for d in datasets})
     lines = [] if quick else verdicts(summary, datasets)

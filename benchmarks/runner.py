@@ -7,9 +7,14 @@ Each run is exactly the command a reader would type, printed in the results:
                     --config.seed=<k> [--config.<key>=<value> ...]
     python eval.py --workdir=<same>
 
-A finished run leaves `result.json` in its workdir (metrics, wall time, command) and is not
-trained again: an interrupted benchmark continues where it stopped (train.py itself resumes an
-unfinished run from its last checkpoint). `--fresh` starts every run over.
+A finished run leaves `result.json` in its workdir (metrics, wall time, when it started and
+finished, command) and is not trained again: an interrupted benchmark continues where it
+stopped (train.py itself resumes an unfinished run from its last checkpoint). `--fresh` starts
+every run over.
+
+`--record=<folder>` also keeps each finished run's result and picture in that folder, laid
+out like the workdirs, and takes them back from it: a benchmark longer than the life of its
+workdirs (a session, a machine) is continued elsewhere from a committed record.
 """
 import collections
 import concurrent.futures
@@ -30,6 +35,8 @@ sys.path.insert(0, ROOT)
 from tfgan_variants import files  # noqa: E402
 
 RESULT_FILE = "result.json"
+#: What --record keeps of a finished run's workdir: its result and its picture of samples.
+RECORDED_FILES = (RESULT_FILE, "eval_samples.png")
 #: Variants --xla leaves alone: XLA's compilation of localized_gan's step (forward-mode
 #: Jacobians) had not finished after 15 minutes of CPU here, where its run takes 6 without.
 NO_XLA = ("localized_gan",)
@@ -120,29 +127,58 @@ def _first_step(train_output):
     return int(found.group(1) or found.group(2)) if found else 0
 
 
-def run_job(job, root, eval_flags=(), timeout=6 * 3600, runs_at_a_time=1):
-    """Trains and evaluates `job` (or reads its cached result); returns the result dict:
-    eval.py's metrics plus `wall_time` (s, training only) with the `runs_at_a_time` it was
-    measured under, `command` and the job's keys.
-    A failed run returns {'error': message} instead of raising."""
-    workdir = job.workdir(root)
-    result_path = os.path.join(workdir, RESULT_FILE)
-    keys = {"variant": job.variant, "dataset": job.dataset, "seed": job.seed, "label": job.name,
-            "command": shell(job.train_command(root)), "config_digest": config_digest(job.variant)}
-    identity = _identity(keys)
-    if os.path.exists(result_path):
-        with open(result_path) as f:
+def _cached_result(workdir, identity):
+    """The result.json of `workdir` if it is of the run `identity`, else None."""
+    try:
+        with open(os.path.join(workdir, RESULT_FILE)) as f:
             cached = json.load(f)
-        if _identity(cached) == identity:
-            return cached
-    # A workdir left by a different command (other steps or overrides) or config file is this
-    # benchmark's stale cache: train.py would refuse it, so it goes; the same one resumes.
+    except (FileNotFoundError, ValueError):
+        return None
+    return cached if _identity(cached) == identity else None
+
+
+def _claim(workdir, identity):
+    """Makes `workdir` the run `identity`'s: a workdir left by a different command (other
+    steps or overrides) or config file is this benchmark's stale cache, which train.py would
+    refuse, so it goes; the same run's stays, to resume."""
     command_path = workdir + ".command"
     if os.path.isdir(workdir) and _read(command_path) != identity:
         shutil.rmtree(workdir)
     os.makedirs(os.path.dirname(workdir), exist_ok=True)
     files.write_text_atomically(command_path, identity)
+
+
+def _copy_recorded(source, destination):
+    os.makedirs(destination, exist_ok=True)
+    for name in RECORDED_FILES:
+        if os.path.exists(os.path.join(source, name)):
+            shutil.copyfile(os.path.join(source, name), os.path.join(destination, name))
+
+
+def run_job(job, root, eval_flags=(), timeout=6 * 3600, runs_at_a_time=1, record=None,
+            restore=True):
+    """Trains and evaluates `job` (or reads its cached result); returns the result dict:
+    eval.py's metrics plus `wall_time` (s, training only) with the `runs_at_a_time` it was
+    measured under, `started_at` and `finished_at` (Unix time, training and evaluation),
+    `command` and the job's keys. With `record` (a folder), a finished run is also kept there
+    and, when `restore`, taken from there instead of trained.
+    A failed run returns {'error': message} instead of raising."""
+    workdir = job.workdir(root)
+    keys = {"variant": job.variant, "dataset": job.dataset, "seed": job.seed, "label": job.name,
+            "command": shell(job.train_command(root)), "config_digest": config_digest(job.variant)}
+    identity = _identity(keys)
+    cached = _cached_result(workdir, identity)
+    if cached is None and record and restore and _cached_result(job.workdir(record), identity):
+        _claim(workdir, identity)
+        _copy_recorded(job.workdir(record), workdir)
+        cached = _cached_result(workdir, identity)
+    if cached is not None:
+        if record:
+            _copy_recorded(workdir, job.workdir(record))
+        return cached
+    _claim(workdir, identity)
     log_path = workdir + ".log"
+    started_at = time.time()
     try:
         start = time.perf_counter()
         first_step = _first_step(_run(job.train_command(root), log_path, timeout))
@@ -151,10 +187,13 @@ def run_job(job, root, eval_flags=(), timeout=6 * 3600, runs_at_a_time=1):
                                   timeout).strip().splitlines()[-1])
     except (RunFailed, subprocess.TimeoutExpired) as e:
         return {**keys, "error": str(e)}
-    result = {**keys, **metrics, "wall_time": wall_time, "runs_at_a_time": runs_at_a_time}
+    result = {**keys, **metrics, "wall_time": wall_time, "runs_at_a_time": runs_at_a_time,
+              "started_at": started_at, "finished_at": time.time()}
     if first_step:  # an interrupted run, continued: its wall time is of the last part only
         result["resumed_from_step"] = first_step
-    files.write_text_atomically(result_path, json.dumps(result, indent=2))
+    files.write_text_atomically(os.path.join(workdir, RESULT_FILE), json.dumps(result, indent=2))
+    if record:
+        _copy_recorded(workdir, job.workdir(record))
     return result
 
 
@@ -174,7 +213,13 @@ class Flags:
                                         "Workdirs of the runs (kept: a rerun continues).")
         self.out = flags.DEFINE_string("out", os.path.join(ROOT, "docs", "results"),
                                        "Where the table and pictures go (full mode).")
-        self.fresh = flags.DEFINE_bool("fresh", False, "Delete --root first, train all again.")
+        self.fresh = flags.DEFINE_bool("fresh", False, "Delete --root first, train all again "
+                                       "(and --record's runs are replaced, not reused).")
+        self.record = flags.DEFINE_string(
+            "record", None, "A folder (docs/results/<benchmark>_runs for the published tables) "
+            "that keeps each finished run's result and picture and gives them back to a later "
+            "benchmark whose --root is gone: the full table can be made over several sessions "
+            "or machines. Off by default: a rerun trains everything it has not cached itself.")
         self.xla = flags.DEFINE_bool("xla", True, "Compile the training steps with XLA "
                                      "(train.jit_compile), except for NO_XLA: the same "
                                      "training, 1.3 to 2x faster here (docs/PERFORMANCE.md).")
@@ -195,6 +240,11 @@ class Flags:
         return ((("train.steps", steps),) + interval_overrides(steps, every)
                 + ((("train.jit_compile", True),) if self.xla.value else ()))
 
+    def run(self, jobs, eval_flags=()):
+        """run_all of `jobs` with the flags' --root, --parallel, --fresh and --record."""
+        return run_all(jobs, self.root_dir, parallel=self.parallel.value,
+                       fresh=self.fresh.value, eval_flags=eval_flags, record=self.record.value)
+
     @property
     def root_dir(self):
         return self.root.value + ("_quick" if self.quick.value else "")
@@ -211,9 +261,9 @@ def interval_overrides(steps, every=2000):
             ("train.checkpoint_every", min(steps, every)))
 
 
-def run_all(jobs, root, *, parallel=1, fresh=False, eval_flags=()):
+def run_all(jobs, root, *, parallel=1, fresh=False, eval_flags=(), record=None):
     """Runs every job, `parallel` at a time, with a progress bar; returns their results in
-    the order of `jobs`."""
+    the order of `jobs`. `record`: see run_job (with `fresh`, its runs are trained again)."""
     import keras
     if fresh and os.path.isdir(root):
         shutil.rmtree(root)
@@ -221,7 +271,8 @@ def run_all(jobs, root, *, parallel=1, fresh=False, eval_flags=()):
     lock = threading.Lock()
 
     def one(job):
-        result = run_job(job, root, eval_flags, runs_at_a_time=min(parallel, len(jobs)))
+        result = run_job(job, root, eval_flags, runs_at_a_time=min(parallel, len(jobs)),
+                         record=record, restore=not fresh)
         with lock:
             progress.add(1)
             if "error" in result:
@@ -246,7 +297,29 @@ def wall_time_note(results):
                f"{r['resumed_from_step']}" for r in results if r.get("resumed_from_step")]
     note = (f"; not in the wall-time means, as they were resumed after an interruption and "
             f"timed from there: {', '.join(resumed)}" if resumed else "")
-    return _runs_at_a_time(results) + note
+    return _runs_at_a_time(results) + note + _busy_note(results)
+
+
+def busy_seconds(results):
+    """(seconds during which at least one run of `results` was training or being evaluated,
+    the union of their [started_at, finished_at]; how many runs have those times)."""
+    spans = sorted((r["started_at"], r["finished_at"]) for r in results
+                   if "error" not in r and "started_at" in r)
+    total, end = 0.0, -math.inf
+    for start, finish in spans:
+        total += max(0.0, finish - max(start, end))
+        end = max(end, finish)
+    return total, len(spans)
+
+
+def _busy_note(results):
+    seconds, timed = busy_seconds(results)
+    if not timed:
+        return ""
+    finished = sum("error" not in r for r in results)
+    which = "" if timed == finished else f" of the {timed} of {finished} runs with recorded times"
+    return (f"; the benchmark took {seconds / 3600:.1f} h{which} (the union of its runs' "
+            "start-to-finish times: pauses between sessions are not counted)")
 
 
 def _runs_at_a_time(results):

@@ -52,8 +52,7 @@ def main(argv):
             for dataset, budget in budgets.items() for r, n in settings
             for seed in range(FLAGS.seeds.value if not quick else 1)]
     print(f"{len(jobs)} runs, {parallel} at a time; workdirs in {root}")
-    results = runner.run_all(jobs, root, parallel=parallel, fresh=FLAGS.fresh.value,
-                             eval_flags=[f"--num_samples={samples}"])
+    results = FLAGS.run(jobs, eval_flags=[f"--num_samples={samples}"])
 
     markdown, _ = runner.table(results, labels, COLUMNS)
     text = (f"Sphere GAN, R moments and S^n; grid25: {steps} steps (MLP, batch 256), "

@@ -3,6 +3,7 @@ in the table instead of ending the benchmark, and the seed statistics."""
 import json
 import math
 import os
+import shutil
 import sys
 
 import numpy as np
@@ -88,6 +89,7 @@ def test_a_run_is_trained_evaluated_and_cached(two_runs):
     assert result["num_modes"] == 8 and 0 <= result["modes_covered"] <= 8
     assert result["wall_time"] > 0 and result["command"].startswith("python train.py")
     assert result["runs_at_a_time"] == 2  # what the wall time was measured under
+    assert result["wall_time"] < result["finished_at"] - result["started_at"] < 3600
     saved = os.path.join(good.workdir(root), runner.RESULT_FILE)
     with open(saved) as f:
         assert json.load(f) == result
@@ -95,6 +97,37 @@ def test_a_run_is_trained_evaluated_and_cached(two_runs):
     mtime = os.path.getmtime(os.path.join(good.workdir(root), "eval.json"))
     assert runner.run_job(good, root) == result
     assert os.path.getmtime(os.path.join(good.workdir(root), "eval.json")) == mtime
+
+
+def test_a_record_keeps_finished_runs_and_gives_them_back(two_runs, tmp_path):
+    root, good, (result, _) = two_runs
+    record, workdir = str(tmp_path / "record"), good.workdir(root)
+    assert runner.run_job(good, root, record=record) == result  # a cached run is kept too
+    kept = good.workdir(record)
+    assert sorted(os.listdir(kept)) == sorted(runner.RECORDED_FILES)
+    # The workdirs are gone (another session): the run comes back from the record, untrained.
+    os.rename(workdir, workdir + ".gone")
+    assert runner.run_job(good, root, record=record) == result
+    assert sorted(os.listdir(workdir)) == sorted(runner.RECORDED_FILES)
+    # --fresh: not taken from the record, trained again, and the record holds the new run.
+    shutil.rmtree(workdir)
+    again = runner.run_job(good, root, ["--num_samples=100"], record=record, restore=False)
+    assert "error" not in again and again["started_at"] > result["finished_at"]
+    assert os.path.exists(os.path.join(workdir, "eval.json"))
+    with open(os.path.join(kept, runner.RESULT_FILE)) as f:
+        assert json.load(f) == again
+    shutil.rmtree(workdir + ".gone")
+
+
+def test_busy_time_is_the_union_of_the_runs_times():
+    runs = [{"started_at": 0.0, "finished_at": 10.0}, {"started_at": 5.0, "finished_at": 12.0},
+            {"started_at": 100.0, "finished_at": 100.0 + 3600}, {"error": "x"}]
+    assert runner.busy_seconds(runs) == (3612.0, 3)
+    assert runner.wall_time_note([dict(r, runs_at_a_time=2) for r in runs[:3]]) == (
+        "2 runs at a time; the benchmark took 1.0 h (the union of its runs' start-to-finish "
+        "times: pauses between sessions are not counted)")
+    assert "took 1.0 h of the 3 of 4 runs with recorded times" in runner.wall_time_note(
+        runs + [{}])
 
 
 def test_an_interrupted_run_continues_and_says_so(two_runs):
