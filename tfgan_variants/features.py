@@ -7,11 +7,14 @@ computed by the same network:
 
 * `identity` (2-D mixtures): the points themselves; no logits.
 * `domain_classifier:<dataset>` (mnist, fashion_mnist): a small CNN trained on the dataset's
-  training split on first use and cached on disk with its test accuracy, as TF-GAN did for
-  MNIST (`tfgan.eval.mnist`): pool = its 32-d penultimate layer, logits = its 10 class
-  logits. Trained with outlier exposure, so that structureless images land far from real
-  ones (`train_domain_classifier`). The name includes the version and the test accuracy,
-  e.g. `domain_classifier:fashion_mnist:v3@0.915`.
+  training split, as TF-GAN did for MNIST (`tfgan.eval.mnist`): pool = its 32-d penultimate
+  layer, logits = its 10 class logits. Trained with outlier exposure, so that structureless
+  images land far from real ones (`train_domain_classifier`). The package ships the
+  Fashion-MNIST one (`assets/classifiers/`), so that every machine computes its FIDs with the
+  same network: the training is seeded but was not bit-exact from one machine to the next
+  (their classifiers gave real-vs-real precisions of 0.933 and 0.935). Without a shipped
+  one it is trained on first use and cached on disk. The name includes the version and the
+  test accuracy, e.g. `domain_classifier:fashion_mnist:v3@0.906`.
 * `inception_v3:<weights>`: `keras.applications.InceptionV3` (pool = the 2048-d global
   average pool, logits = the 1000-way pre-softmax scores), images resized bilinearly to
   299 x 299 and grey images repeated to 3 channels, as TF-GAN does. `weights` is a local
@@ -35,6 +38,10 @@ CLASSIFIER_DATASETS = ("mnist", "fashion_mnist")
 INCEPTION_SIZE = 299
 #: Bumped when the classifier's architecture or training changes, invalidating caches.
 _CLASSIFIER_VERSION = 3
+#: The shipped classifiers, <dataset>-v<version>.{weights.h5,json}: train_domain_classifier's
+#: result, copied from the cache (TFGAN_VARIANTS_CACHE) of the machine that trained it.
+SHIPPED_CLASSIFIERS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "assets",
+                                   "classifiers")
 #: Dropout before the pool layer of the domain classifier.
 _DROPOUT = 0.15
 
@@ -166,14 +173,17 @@ def train_domain_classifier(dataset, epochs=6, seed=0, verbose=0):
 
 
 def domain_classifier(dataset, verbose=1):
-    """The cached classifier of `dataset` as an extractor, training it on first use."""
+    """The classifier of `dataset` as an extractor: the shipped one, else the cached one,
+    trained on first use."""
     if dataset not in CLASSIFIER_DATASETS:
         raise UserError(f"there is no domain classifier for {dataset!r}; it exists for "
                         f"{CLASSIFIER_DATASETS}; use --feature_extractor=inception_v3")
-    folder = os.path.join(cache_dir(), "classifiers")
-    stem = os.path.join(folder, f"{dataset}-v{_CLASSIFIER_VERSION}")
-    with files.locked(stem):
-        model, info = _load_or_train_classifier(dataset, stem, verbose)
+    model, info = _load_classifier(os.path.join(SHIPPED_CLASSIFIERS,
+                                                f"{dataset}-v{_CLASSIFIER_VERSION}"))
+    if model is None:
+        stem = os.path.join(cache_dir(), "classifiers", f"{dataset}-v{_CLASSIFIER_VERSION}")
+        with files.locked(stem):
+            model, info = _load_or_train_classifier(dataset, stem, verbose)
     name = f"domain_classifier:{dataset}:v{_CLASSIFIER_VERSION}@{info['test_accuracy']:.3f}"
     extractor = _KerasExtractor(model, name, model.input_shape[1:])
     extractor.test_accuracy = info["test_accuracy"]
@@ -198,7 +208,8 @@ def _load_or_train_classifier(dataset, stem, verbose):
 
 
 def _load_classifier(stem):
-    """(model, info) from the cache, or (None, None) if absent or unreadable (retrained)."""
+    """(model, info) from <stem>.json and <stem>.weights.h5, or (None, None) if they are
+    absent or unreadable."""
     try:
         with open(f"{stem}.json") as f:
             info = json.load(f)
