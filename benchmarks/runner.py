@@ -168,14 +168,14 @@ def run_job(job, root, eval_flags=(), timeout=6 * 3600, runs_at_a_time=1, record
             "command": shell(job.train_command(root)), "config_digest": config_digest(job.variant)}
     identity = _identity(keys)
     cached = _cached_result(workdir, identity)
-    if cached is None and record and restore and _cached_result(job.workdir(record), identity):
-        _claim(workdir, identity)
-        _copy_recorded(job.workdir(record), workdir)
-        cached = _cached_result(workdir, identity)
     if cached is not None:
         if record:
             _copy_recorded(workdir, job.workdir(record))
         return cached
+    if record and restore and _cached_result(job.workdir(record), identity):
+        _claim(workdir, identity)
+        _copy_recorded(job.workdir(record), workdir)
+        return _cached_result(workdir, identity)
     _claim(workdir, identity)
     log_path = workdir + ".log"
     started_at = time.time()
