@@ -178,10 +178,10 @@ def domain_classifier(dataset, verbose=1):
     if dataset not in CLASSIFIER_DATASETS:
         raise UserError(f"there is no domain classifier for {dataset!r}; it exists for "
                         f"{CLASSIFIER_DATASETS}; use --feature_extractor=inception_v3")
-    model, info = _load_classifier(os.path.join(SHIPPED_CLASSIFIERS,
-                                                f"{dataset}-v{_CLASSIFIER_VERSION}"))
+    filename = f"{dataset}-v{_CLASSIFIER_VERSION}"
+    model, info = _load_classifier(os.path.join(SHIPPED_CLASSIFIERS, filename))
     if model is None:
-        stem = os.path.join(cache_dir(), "classifiers", f"{dataset}-v{_CLASSIFIER_VERSION}")
+        stem = os.path.join(cache_dir(), "classifiers", filename)
         with files.locked(stem):
             model, info = _load_or_train_classifier(dataset, stem, verbose)
     name = f"domain_classifier:{dataset}:v{_CLASSIFIER_VERSION}@{info['test_accuracy']:.3f}"
