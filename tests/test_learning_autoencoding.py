@@ -1,11 +1,10 @@
 """BiGAN / ALI and VAE-GAN learn grid25 within the shared budget (`GRID25_STEPS`)."""
 import pytest
 
-from test_learning import train_on_grid25
+from test_learning import learns_grid25
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("variant", ["bigan", "vae_gan"])
 def test_variant_covers_grid25(tmp_path, variant):
-    result = train_on_grid25(tmp_path, variant)
-    assert result["modes_covered"] >= 20, result
+    learns_grid25(tmp_path, variant)

@@ -1,17 +1,16 @@
 """The energy-family variants that learn grid25 within the shared budget (`GRID25_STEPS`),
-each with its own 2-D config: >= 20 of 25 modes, confirmed at the full budget. BEGAN does
-not reach it (1-7 modes in every tried setting, see configs/began.py); on Fashion-MNIST its
-config gives garments of several classes."""
+each with its own 2-D config: `GRID25_MODES` of the 25 modes (EBGAN collapses to one mode on
+some seeds: docs/RESULTS.md). BEGAN does not reach it (1-7 modes in every tried setting, see
+configs/began.py); on Fashion-MNIST its config gives garments of several classes."""
 import pytest
 
-from test_learning import train_and_evaluate, train_on_grid25
+from test_learning import learns_grid25, train_and_evaluate
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("variant", ["ebgan", "magan", "loss_sensitive_gan"])
 def test_variant_covers_grid25(tmp_path, variant):
-    result = train_on_grid25(tmp_path, variant)
-    assert result["modes_covered"] >= 20, result
+    learns_grid25(tmp_path, variant)
 
 
 @pytest.mark.slow

@@ -5,7 +5,7 @@ jobs sharing the cores): see docs/PERFORMANCE.md.
 """
 import pytest
 
-from test_learning import train_on_grid25
+from test_learning import learns_grid25
 
 # wgan_ct's run (dropout passes, 10k steps) takes over 10 minutes: `long`, not in CI.
 FAMILY = ("wgan", "wgan_lp", pytest.param("wgan_ct", marks=pytest.mark.long), "dragan")
@@ -14,5 +14,4 @@ FAMILY = ("wgan", "wgan_lp", pytest.param("wgan_ct", marks=pytest.mark.long), "d
 @pytest.mark.slow
 @pytest.mark.parametrize("variant", FAMILY)
 def test_variant_covers_grid25(tmp_path, variant):
-    result = train_on_grid25(tmp_path, variant)
-    assert result["modes_covered"] >= 20, result
+    learns_grid25(tmp_path, variant)
