@@ -23,6 +23,7 @@ import hashlib
 import json
 import math
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -159,8 +160,8 @@ def run_job(job, root, eval_flags=(), timeout=6 * 3600, runs_at_a_time=1, record
             restore=True):
     """Trains and evaluates `job` (or reads its cached result); returns the result dict:
     eval.py's metrics plus `wall_time` (s, training only) with the `runs_at_a_time` it was
-    measured under, `started_at` and `finished_at` (Unix time, training and evaluation),
-    `command` and the job's keys. With `record` (a folder), a finished run is also kept there
+    measured under, `started_at` and `finished_at` (Unix time, training and evaluation), the
+    `cpu` it ran on, `command` and the job's keys. With `record` (a folder), a finished run is also kept there
     and, when `restore`, taken from there instead of trained.
     A failed run returns {'error': message} instead of raising."""
     workdir = job.workdir(root)
@@ -188,7 +189,7 @@ def run_job(job, root, eval_flags=(), timeout=6 * 3600, runs_at_a_time=1, record
     except (RunFailed, subprocess.TimeoutExpired) as e:
         return {**keys, "error": str(e)}
     result = {**keys, **metrics, "wall_time": wall_time, "runs_at_a_time": runs_at_a_time,
-              "started_at": started_at, "finished_at": time.time()}
+              "started_at": started_at, "finished_at": time.time(), "cpu": cpu_description()}
     if first_step:  # an interrupted run, continued: its wall time is of the last part only
         result["resumed_from_step"] = first_step
     files.write_text_atomically(os.path.join(workdir, RESULT_FILE), json.dumps(result, indent=2))
@@ -297,7 +298,34 @@ def wall_time_note(results):
                f"{r['resumed_from_step']}" for r in results if r.get("resumed_from_step")]
     note = (f"; not in the wall-time means, as they were resumed after an interruption and "
             f"timed from there: {', '.join(resumed)}" if resumed else "")
-    return _runs_at_a_time(results) + note + _busy_note(results)
+    return _runs_at_a_time(results) + note + _busy_note(results) + _cpu_note(results)
+
+
+def cpu_description():
+    """The CPU's architecture and widest vector unit, e.g. 'x86_64 AVX-512' or 'x86_64 AVX2'.
+    A seed reproduces a run's numbers only on the same kind: the vector width changes the
+    order of float sums, and a GAN's trajectory with it."""
+    machine = platform.machine()
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            flags = set(re.search(r"^flags\s*:(.*)$", cpuinfo.read(), re.M).group(1).split())
+    except (OSError, AttributeError):
+        return machine
+    widest = next((name for flag, name in (("avx512f", "AVX-512"), ("avx2", "AVX2"),
+                                           ("avx", "AVX")) if flag in flags), None)
+    return f"{machine} {widest}" if widest else machine
+
+
+def _cpu_note(results):
+    """'; on x86_64 AVX2', or each CPU with its runs; '' when no run recorded its CPU."""
+    counts = collections.Counter(r.get("cpu") for r in results if "error" not in r)
+    if not any(counts):
+        return ""
+    if len(counts) == 1:
+        return f"; on {next(iter(counts))}"
+    return "; CPUs: " + ", ".join(
+        f"{cpu or 'not recorded'} for {n} run{'s' if n != 1 else ''}"
+        for cpu, n in sorted(counts.items(), key=lambda item: item[0] or "~"))
 
 
 def busy_seconds(results):

@@ -3,6 +3,7 @@ in the table instead of ending the benchmark, and the seed statistics."""
 import json
 import math
 import os
+import platform
 import shutil
 import sys
 
@@ -90,6 +91,7 @@ def test_a_run_is_trained_evaluated_and_cached(two_runs):
     assert result["wall_time"] > 0 and result["command"].startswith("python train.py")
     assert result["runs_at_a_time"] == 2  # what the wall time was measured under
     assert result["wall_time"] < result["finished_at"] - result["started_at"] < 3600
+    assert result["cpu"] == runner.cpu_description()
     saved = os.path.join(good.workdir(root), runner.RESULT_FILE)
     with open(saved) as f:
         assert json.load(f) == result
@@ -128,6 +130,17 @@ def test_busy_time_is_the_union_of_the_runs_times():
         "times: pauses between sessions are not counted)")
     assert "took 1.0 h of the 3 of 4 runs with recorded times" in runner.wall_time_note(
         runs + [{}])
+
+
+def test_the_caption_names_the_cpus_the_runs_ran_on():
+    assert runner.cpu_description().startswith(platform.machine())
+    assert runner.wall_time_note([{"runs_at_a_time": 1, "cpu": "x86_64 AVX2"}] * 2) == (
+        "1 run at a time; on x86_64 AVX2")
+    mixed = [{"runs_at_a_time": 1, "cpu": "x86_64 AVX2"}, {"runs_at_a_time": 1},
+             {"runs_at_a_time": 1, "cpu": "x86_64 AVX-512"}, {"runs_at_a_time": 1}]
+    assert runner.wall_time_note(mixed) == (
+        "1 run at a time; CPUs: x86_64 AVX-512 for 1 run, x86_64 AVX2 for 1 run, "
+        "not recorded for 2 runs")
 
 
 def test_an_interrupted_run_continues_and_says_so(two_runs):
