@@ -161,8 +161,8 @@ def run_job(job, root, eval_flags=(), timeout=6 * 3600, runs_at_a_time=1, record
     """Trains and evaluates `job` (or reads its cached result); returns the result dict:
     eval.py's metrics plus `wall_time` (s, training only) with the `runs_at_a_time` it was
     measured under, `started_at` and `finished_at` (Unix time, training and evaluation), the
-    `cpu` it ran on, `command` and the job's keys. With `record` (a folder), a finished run is also kept there
-    and, when `restore`, taken from there instead of trained.
+    `cpu` it ran on, `command` and the job's keys. With `record` (a folder), a finished run
+    is also kept there and, when `restore`, taken from there instead of trained.
     A failed run returns {'error': message} instead of raising."""
     workdir = job.workdir(root)
     keys = {"variant": job.variant, "dataset": job.dataset, "seed": job.seed, "label": job.name,
