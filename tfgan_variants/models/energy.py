@@ -100,7 +100,9 @@ class EBGAN(AutoencoderGAN):
     of the global batch, gathered from every replica (`global_batch`).
 
     Args:
-        margin: m (10 on MNIST, 20 on CelebA, 80 on LSUN in the paper).
+        margin: m (10 on MNIST, 20 on CelebA, 80 on LSUN in the paper, on its energy's
+            scale; the per-pixel MSE here is at most 4 on images in [-1, 1], and
+            configs/ebgan.py uses 0.3).
         pt_weight: lambda_PT (0.1); 0 drops the term.
     """
 
