@@ -21,3 +21,17 @@ def test_began_learns_varied_fashion_mnist(tmp_path):
                                 train__jit_compile=True, eval__every=0)
     assert result["inception_score"] > 2.3, result
     assert result["precision"] > 0.5 and result["recall"] > 0.01, result
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("variant", ["ebgan", "loss_sensitive_gan"])
+def test_variant_learns_fashion_mnist(tmp_path, variant):
+    """1,000 steps of the Fashion-MNIST config: garments of several classes (measured: EBGAN
+    IS 4.63, precision 0.88, recall 0.51; LS-GAN 2.79, 0.87, 0.19). With the paper's margin 10
+    (EBGAN) or its ReLU L_theta (LS-GAN) every sample is a grey texture or noise by then, and
+    after 3,000 steps IS is 1.00 / 1.04, precision 0 / 0.49, recall 0 (configs/ebgan.py,
+    configs/loss_sensitive_gan.py)."""
+    result = train_and_evaluate(tmp_path, variant, "fashion_mnist", train__steps=1000,
+                                train__jit_compile=True, eval__every=0)
+    assert result["inception_score"] > 2.0, result
+    assert result["precision"] > 0.6 and result["recall"] > 0.05, result
