@@ -54,8 +54,8 @@ class Covers:
 
 
 def learns(workdir, variant, dataset, bar, **overrides):
-    """Trains seeds 0, 1, 2 in turn until one meets `bar`; fails with every result if none
-    does. Returns the result that met it."""
+    """Trains the `SEEDS` in turn until one meets `bar`; fails with every seed's numbers if
+    none does. Returns the result that met it."""
     results = {}
     for seed in SEEDS:
         result = train_and_evaluate(workdir / f"seed{seed}", variant, dataset, seed=seed,
