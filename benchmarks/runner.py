@@ -324,7 +324,7 @@ def _cpu_note(results):
     if len(counts) == 1:
         return f"; on {next(iter(counts))}"
     return "; CPUs: " + ", ".join(
-        f"{cpu or 'not recorded'} for {n} run{'s' if n != 1 else ''}"
+        f"{cpu or 'not recorded'} for {_runs(n)}"
         for cpu, n in sorted(counts.items(), key=lambda item: item[0] or "~"))
 
 
@@ -350,16 +350,17 @@ def _busy_note(results):
             "start-to-finish times: pauses between sessions are not counted)")
 
 
+def _runs(n):
+    """'1 run', '2 runs'."""
+    return f"{n} run{'s' if n != 1 else ''}"
+
+
 def _runs_at_a_time(results):
     counts = collections.Counter(r.get("runs_at_a_time") for r in results if "error" not in r)
-
-    def runs(n):
-        return f"{n} run{'s' if n != 1 else ''}"
-
     if len(counts) == 1 and None not in counts:
         (count,) = counts
-        return f"{runs(count)} at a time"
-    parts = [f"{runs(n)} {f'{count} at a time' if count else '(count not recorded)'}"
+        return f"{_runs(count)} at a time"
+    parts = [f"{_runs(n)} {f'{count} at a time' if count else '(count not recorded)'}"
              for count, n in sorted(counts.items(), key=lambda item: item[0] or 0)]
     return ", ".join(parts) + " (each run's `runs_at_a_time` in the JSON)"
 
