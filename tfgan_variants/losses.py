@@ -329,9 +329,25 @@ def locality_loss(samples, reconstructions):
     return _mean(tf.reduce_sum(tf.square(flat), axis=-1))
 
 
-def orthonormality_penalty(jacobians):
-    """E_x ||J_x^T J_x - I_N||_F^2 for Jacobians [batch, data entries, N], batch mean."""
+def orthonormality_penalty(jacobians, latent_dim=None):
+    """E_x ||J_x^T J_x - I_N||_F^2 for Jacobians [batch, data entries, k], batch mean.
+
+    With k < latent_dim = N, the k columns are along axes drawn uniformly without
+    replacement, so the Gram entries seen are a sample of J^T J's: a diagonal entry with
+    probability k / N, an off-diagonal one with k (k - 1) / (N (N - 1)). Each is divided by
+    its probability, which makes the value an unbiased estimate of the full penalty."""
     jacobians = tf.cast(jacobians, tf.float32)
     gram = tf.matmul(jacobians, jacobians, transpose_a=True)
-    identity = tf.eye(tf.shape(gram)[-1], dtype=tf.float32)
-    return _mean(tf.reduce_sum(tf.square(gram - identity), axis=[-2, -1]))
+    k = jacobians.shape[-1]
+    squares = tf.square(gram - tf.eye(k, dtype=tf.float32))
+    n = k if latent_dim is None else int(latent_dim)
+    if n > k:
+        diagonal = tf.linalg.diag_part(squares)
+        off_diagonal = tf.reduce_sum(squares, axis=[-2, -1]) - tf.reduce_sum(diagonal, -1)
+        if k < 2:
+            raise ValueError("an estimate from one axis has no off-diagonal entries: k >= 2")
+        per_sample = (n / k * tf.reduce_sum(diagonal, -1)
+                      + n * (n - 1) / (k * (k - 1)) * off_diagonal)
+    else:
+        per_sample = tf.reduce_sum(squares, axis=[-2, -1])
+    return _mean(per_sample)

@@ -6,9 +6,9 @@ Objectives (Section 3 and the co-author's code), z ~ N(0, sigma^2 I_N):
     G:  -E log sigma(D(G(x, z))) + theta (-E log sigma(D(G(x, 0))))
         + E_x[mu ||G(x, 0) - x||^2 + eta ||J_x^T J_x - I_N||_F^2],   J_x = dG(x, z)/dz at z=0,
 the locality term keeping G(x, 0) at x and the orthonormality term making the local
-coordinates z orthonormal on the manifold. J_x is exact: one forward-mode derivative
-(`tf.autodiff.ForwardAccumulator`) per latent axis (`local_jacobian`), where the co-author's
-code used central differences along 8 random axes. The generator step takes its x from a
+coordinates z orthonormal on the manifold. J_x is exact, by forward-mode derivatives
+(`local_jacobian`), along all N axes or along `jacobian_axes` random ones (the co-author's
+code used central differences along 8 random directions). The generator step takes its x from a
 slice of real data (`generator_needs_real`); D's step uses its own real slice as x.
 
 Sampling without an input (the `serving_default` z -> images signature, eval.py, the sample
@@ -30,19 +30,29 @@ from tfgan_variants.networks import local_generator
 from tfgan_variants.replicas import global_batch
 
 
-def local_jacobian(generator, x, latent_dim, training=False):
-    """(G(x, 0), J) with J [batch, data entries, latent_dim] = dG(x, z)/dz at z = 0: one JVP
-    per latent axis, the tangent e_j on every row. Differentiable (for the penalty)."""
-    z = tf.zeros([tf.shape(x)[0], latent_dim])
-    columns, samples = [], None
-    for j in range(latent_dim):
-        tangent = tf.broadcast_to(tf.one_hot(j, latent_dim), tf.shape(z))
-        with tf.autodiff.ForwardAccumulator(z, tangent) as accumulator:
-            out = generator([x, z], training=training)
-        if samples is None:
-            samples = out
-        columns.append(tf.reshape(accumulator.jvp(out), [tf.shape(x)[0], -1]))
-    return samples, tf.stack(columns, axis=-1)
+def local_jacobian(generator, x, latent_dim, axes=None, training=False):
+    """(G(x, 0), J) with J [batch, data entries, k] = dG(x, z)/dz at z = 0 along the latent
+    axes `axes` (k indices; all latent_dim axes by default), each row's own derivative with
+    any batch statistics (BatchNorm in training mode) held fixed. Differentiable (for the
+    penalty).
+
+    One forward-mode pass (`tf.autodiff.ForwardAccumulator`) over 2k copies of the batch:
+    the copies for axis a carry the tangents +e_a and -e_a. Their primals are equal, so the
+    batch statistics are those of x alone and G(x, 0) is unchanged; their tangents cancel in
+    the batch mean and variance, so no derivative flows through the statistics. (One copy
+    per axis would not do: its tangent is the same on every row, and BatchNorm subtracts it
+    as part of the batch mean, which made J exactly 0 for the DCGAN local generator.)"""
+    axes = tf.range(latent_dim) if axes is None else tf.convert_to_tensor(axes, tf.int32)
+    count, batch = axes.shape[0] or tf.shape(axes)[0], tf.shape(x)[0]
+    directions = tf.one_hot(axes, latent_dim)
+    copies = tf.tile(x, tf.concat([[2 * count], tf.ones([x.shape.rank - 1], tf.int32)], 0))
+    z = tf.zeros([2 * count * batch, latent_dim])
+    tangent = tf.repeat(tf.concat([directions, -directions], 0), batch, axis=0)
+    with tf.autodiff.ForwardAccumulator(z, tangent) as accumulator:
+        out = generator([copies, z], training=training)
+    plus, minus = tf.split(tf.reshape(accumulator.jvp(out), [2, count, batch, -1]), 2)
+    columns = 0.5 * (plus[0] - minus[0])
+    return out[:batch], tf.transpose(columns, [1, 2, 0])
 
 
 class AnchorBuffer(keras.layers.Layer):
@@ -71,13 +81,18 @@ class LocalizedGAN(GAN):
         sigma: std of z (3 in the co-author's code). theta: weight of the GAN loss on
         G(x, 0) (0.1). locality_weight: mu. orthonormality_weight: eta (0.01).
         anchor_count: real examples kept for `generate`.
+        jacobian_axes: k, how many latent axes (drawn anew at every generator step) J_x is
+        taken along, the orthonormality penalty being the unbiased estimate from those
+        (`losses.orthonormality_penalty`); None: all N, the exact penalty. The co-author's
+        code used 8 random directions.
     """
 
     metric_names = GAN.metric_names + ("locality", "orthonormality")
     generator_needs_real = True
 
     def __init__(self, generator, discriminator, latent_dim, *, sigma=3.0, theta=0.1,
-                 locality_weight=1.0, orthonormality_weight=0.01, anchor_count=256, **kwargs):
+                 locality_weight=1.0, orthonormality_weight=0.01, anchor_count=256, jacobian_axes=None,
+                 **kwargs):
         super().__init__(generator, discriminator, latent_dim, **kwargs)
         if self.generator_batch_multiplier != 1:
             raise ValueError("localized_gan's generator moves real examples: "
@@ -86,6 +101,10 @@ class LocalizedGAN(GAN):
         self.theta = float(theta)
         self.locality_weight = float(locality_weight)
         self.orthonormality_weight = float(orthonormality_weight)
+        if jacobian_axes is not None and not min(2, latent_dim) <= jacobian_axes <= latent_dim:
+            raise ValueError(f"jacobian_axes must be between 2 (the fewest that sample J^T J's "
+                             f"off-diagonal) and latent_dim = {latent_dim}, got {jacobian_axes}")
+        self.jacobian_axes = None if jacobian_axes is None else int(jacobian_axes)
         self.data_shape = tuple(generator.inputs[0].shape[1:])
         self.anchor_buffer = AnchorBuffer(anchor_count, self.data_shape, name="anchor_buffer")
 
@@ -143,23 +162,31 @@ class LocalizedGAN(GAN):
             gan += self.theta * losses.non_saturating_generator_loss(
                 self.discriminator(reconstruction, training=True))
         locality = losses.locality_loss(real, reconstruction)
-        orthonormality = losses.orthonormality_penalty(jacobian)
+        orthonormality = losses.orthonormality_penalty(jacobian, self.latent_dim)
         loss = (gan + self.locality_weight * locality
                 + self.orthonormality_weight * orthonormality)
         return loss, {"g_loss": gan, "locality": locality, "orthonormality": orthonormality}
 
     def generator_step(self, batch_size, real=None):
         z = self.sigma * self.sample_latent(tf.shape(real)[0])
+        axes = self.jacobian_axis_draw()
 
         def objective():
             fake = self.local(real, z, training=True)
             reconstruction, jacobian = local_jacobian(self.generator, real, self.latent_dim,
-                                                      training=True)
+                                                      axes, training=True)
             return self.generator_objective(fake, real, reconstruction, jacobian)
 
         logs = self.generator_update(objective)
         self.anchor_buffer.push(global_batch(real))
         return logs
+
+    def jacobian_axis_draw(self):
+        """`jacobian_axes` distinct latent axes, uniformly at random (None: all of them)."""
+        if self.jacobian_axes is None or self.jacobian_axes == self.latent_dim:
+            return None
+        order = tf.argsort(self.random_uniform([1, self.latent_dim])[0])
+        return order[:self.jacobian_axes]
 
     # ----------------------------------------------------------------- export and pictures
     @property

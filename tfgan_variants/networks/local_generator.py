@@ -10,9 +10,8 @@ coordinates of the manifold at x.
 * Images (28x28x1, 32x32x3, any `dcgan`-compatible size): Enc is the DCGAN discriminator's
   convolution stack (4x4 stride 2, synchronised BatchNorm after all but the first,
   LeakyReLU 0.2) with a dense head of latent_dim units; Dec is the DCGAN generator. With
-  BatchNorm in training mode G is a function of the whole batch, so the Jacobian that the
-  model differentiates along one latent axis at a time includes the (O(1/batch)) path through
-  the batch statistics.
+  BatchNorm in training mode G is a function of the whole batch; `local_jacobian` takes each
+  row's derivative with the batch statistics held fixed.
 """
 import keras
 
