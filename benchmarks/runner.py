@@ -8,9 +8,10 @@ Each run is exactly the command a reader would type, printed in the results:
     python eval.py --workdir=<same>
 
 A finished run leaves `result.json` in its workdir (metrics, wall time, when it started and
-finished, command) and is not trained again: an interrupted benchmark continues where it
-stopped (train.py itself resumes an unfinished run from its last checkpoint). `--fresh` starts
-every run over.
+finished, command, eval.py's flags) and is not trained again: an interrupted benchmark
+continues where it stopped (train.py itself resumes an unfinished run from its last
+checkpoint), and a run asked for with other eval.py flags is evaluated again from its
+checkpoint, not retrained. `--fresh` starts every run over.
 
 `--record=<folder>` also keeps each finished run's result and picture in that folder, laid
 out like the workdirs, and takes them back from it: a benchmark longer than the life of its
@@ -38,20 +39,23 @@ from tfgan_variants import files  # noqa: E402
 RESULT_FILE = "result.json"
 #: What --record keeps of a finished run's workdir: its result and its picture of samples.
 RECORDED_FILES = (RESULT_FILE, "eval_samples.png")
-#: Variants --xla leaves alone: XLA's compilation of localized_gan's step (forward-mode
-#: Jacobians) had not finished after 15 minutes of CPU here, where its run takes 6 without.
+#: Variants --xla leaves alone: XLA compiles localized_gan's step (a batched forward-mode
+#: Jacobian) in seconds but runs it 14 times slower on this CPU (21.7 s per generator step
+#: against 1.5 s without, two processes at a time).
 NO_XLA = ("localized_gan",)
 
 
 @dataclasses.dataclass(frozen=True)
 class Job:
     """One training run: `variant` with its own config for `dataset`, seeded, with `overrides`
-    ({config key: value}) on top. `label` names the row (default: the variant)."""
+    ({config key: value}) on top, evaluated by eval.py with `eval_flags` (after those given
+    to every job). `label` names the row (default: the variant)."""
     variant: str
     dataset: str
     seed: int
     overrides: tuple = ()
     label: str = ""
+    eval_flags: tuple = ()
 
     @property
     def name(self):
@@ -71,6 +75,10 @@ class Job:
     def eval_command(self, root, eval_flags=()):
         return ([sys.executable, os.path.join(ROOT, "eval.py"),
                  f"--workdir={self.workdir(root)}"] + list(eval_flags))
+
+    def all_eval_flags(self, eval_flags=()):
+        """eval.py's flags: those of every job, then the job's own."""
+        return list(eval_flags) + list(self.eval_flags)
 
 
 def shell(command):
@@ -161,41 +169,69 @@ def run_job(job, root, eval_flags=(), timeout=6 * 3600, runs_at_a_time=1, record
     """Trains and evaluates `job` (or reads its cached result); returns the result dict:
     eval.py's metrics plus `wall_time` (s, training only) with the `runs_at_a_time` it was
     measured under, `started_at` and `finished_at` (Unix time, training and evaluation), the
-    `cpu` it ran on, `command` and the job's keys. With `record` (a folder), a finished run
+    `cpu` it ran on, `command`, `eval_flags` and the job's keys. A cached run evaluated with
+    other flags is evaluated again from its checkpoint, keeping its training's record (or
+    trained again where the checkpoint is gone). With `record` (a folder), a finished run
     is also kept there and, when `restore`, taken from there instead of trained.
     A failed run returns {'error': message} instead of raising."""
     workdir = job.workdir(root)
+    flags = job.all_eval_flags(eval_flags)
     keys = {"variant": job.variant, "dataset": job.dataset, "seed": job.seed, "label": job.name,
             "command": shell(job.train_command(root)), "config_digest": config_digest(job.variant)}
     identity = _identity(keys)
+    log_path = workdir + ".log"
     cached = _cached_result(workdir, identity)
+    if cached is not None and cached.get("eval_flags") != flags:
+        cached = _evaluated_again(job, root, cached, flags, log_path, timeout)
     if cached is not None:
         if record:
             _copy_recorded(workdir, job.workdir(record))
         return cached
-    if record and restore and _cached_result(job.workdir(record), identity):
+    recorded = record and restore and _cached_result(job.workdir(record), identity)
+    if recorded and recorded.get("eval_flags") == flags:
         _claim(workdir, identity)
         _copy_recorded(job.workdir(record), workdir)
         return _cached_result(workdir, identity)
     _claim(workdir, identity)
-    log_path = workdir + ".log"
     started_at = time.time()
     try:
         start = time.perf_counter()
         first_step = _first_step(_run(job.train_command(root), log_path, timeout))
         wall_time = time.perf_counter() - start
-        metrics = json.loads(_run(job.eval_command(root, eval_flags), log_path,
-                                  timeout).strip().splitlines()[-1])
+        metrics = _evaluate(job, root, flags, log_path, timeout)
     except (RunFailed, subprocess.TimeoutExpired) as e:
         return {**keys, "error": str(e)}
     result = {**keys, **metrics, "wall_time": wall_time, "runs_at_a_time": runs_at_a_time,
-              "started_at": started_at, "finished_at": time.time(), "cpu": cpu_description()}
+              "started_at": started_at, "finished_at": time.time(), "cpu": cpu_description(),
+              "eval_flags": flags}
     if first_step:  # an interrupted run, continued: its wall time is of the last part only
         result["resumed_from_step"] = first_step
-    files.write_text_atomically(os.path.join(workdir, RESULT_FILE), json.dumps(result, indent=2))
-    if record:
-        _copy_recorded(workdir, job.workdir(record))
+    _save(workdir, result, record and job.workdir(record))
     return result
+
+
+def _evaluate(job, root, flags, log_path, timeout):
+    """eval.py's metrics (its output's last line) for the run `job`."""
+    return json.loads(_run(job.eval_command(root, flags), log_path,
+                           timeout).strip().splitlines()[-1])
+
+
+def _evaluated_again(job, root, cached, flags, log_path, timeout):
+    """`cached` with the metrics of eval.py under `flags` (and the flags); its training's
+    wall and start-to-finish times stay. None if the run cannot be evaluated (no checkpoint)."""
+    try:
+        metrics = _evaluate(job, root, flags, log_path, timeout)
+    except (RunFailed, subprocess.TimeoutExpired):
+        return None
+    result = {**cached, **metrics, "eval_flags": flags}
+    _save(job.workdir(root), result)
+    return result
+
+
+def _save(workdir, result, record_workdir=None):
+    files.write_text_atomically(os.path.join(workdir, RESULT_FILE), json.dumps(result, indent=2))
+    if record_workdir:
+        _copy_recorded(workdir, record_workdir)
 
 
 class Flags:

@@ -1,5 +1,6 @@
 """The benchmark runner: commands a reader can retype, cached results, failures reported
 in the table instead of ending the benchmark, and the seed statistics."""
+import dataclasses
 import json
 import math
 import os
@@ -92,24 +93,48 @@ def test_a_run_is_trained_evaluated_and_cached(two_runs):
     assert result["runs_at_a_time"] == 2  # what the wall time was measured under
     assert result["wall_time"] < result["finished_at"] - result["started_at"] < 3600
     assert result["cpu"] == runner.cpu_description()
+    assert result["eval_flags"] == ["--num_samples=100"] and result["num_samples"] == 100
     saved = os.path.join(good.workdir(root), runner.RESULT_FILE)
     with open(saved) as f:
         assert json.load(f) == result
     # A second call reads the cache: it comes back at once, equal, without training.
     mtime = os.path.getmtime(os.path.join(good.workdir(root), "eval.json"))
-    assert runner.run_job(good, root) == result
+    assert runner.run_job(good, root, ["--num_samples=100"]) == result
     assert os.path.getmtime(os.path.join(good.workdir(root), "eval.json")) == mtime
+
+
+def test_other_eval_flags_evaluate_the_cached_run_again_without_training(two_runs):
+    root, good, (result, _) = two_runs
+    saved = os.path.join(good.workdir(root), runner.RESULT_FILE)
+    with open(saved) as f:
+        original = f.read()
+    checkpoints = os.path.join(good.workdir(root), "checkpoints")
+    trained = {name: os.path.getmtime(os.path.join(checkpoints, name))
+               for name in os.listdir(checkpoints)}
+    again = runner.run_job(good, root, ["--num_samples=50"])
+    assert again["num_samples"] == 50 and again["eval_flags"] == ["--num_samples=50"]
+    for key in ("wall_time", "started_at", "finished_at", "command", "runs_at_a_time"):
+        assert again[key] == result[key]
+    assert {name: os.path.getmtime(os.path.join(checkpoints, name))
+            for name in os.listdir(checkpoints)} == trained
+    # A job's own flags come after the common ones: the same evaluation, read from the cache.
+    own = dataclasses.replace(good, eval_flags=("--num_samples=50",))
+    assert runner.run_job(own, root) == again
+    back = runner.run_job(good, root, ["--num_samples=100"])
+    assert back == dict(result, seconds=back["seconds"])  # eval.py's own time differs
+    with open(saved, "w") as f:  # the fixture's run as it was, for the tests after this one
+        f.write(original)
 
 
 def test_a_record_keeps_finished_runs_and_gives_them_back(two_runs, tmp_path):
     root, good, (result, _) = two_runs
     record, workdir = str(tmp_path / "record"), good.workdir(root)
-    assert runner.run_job(good, root, record=record) == result  # a cached run is kept too
+    assert runner.run_job(good, root, ["--num_samples=100"], record=record) == result  # kept
     kept = good.workdir(record)
     assert sorted(os.listdir(kept)) == sorted(runner.RECORDED_FILES)
     # The workdirs are gone (another session): the run comes back from the record, untrained.
     os.rename(workdir, workdir + ".gone")
-    assert runner.run_job(good, root, record=record) == result
+    assert runner.run_job(good, root, ["--num_samples=100"], record=record) == result
     assert sorted(os.listdir(workdir)) == sorted(runner.RECORDED_FILES)
     # --fresh: not taken from the record, trained again, and the record holds the new run.
     shutil.rmtree(workdir)
