@@ -56,4 +56,8 @@ def test_sphere_ablation_quick(tmp_path):
     for result in results:
         assert "--config.hparams.moments=" + result["label"][1] in result["command"]
         assert "--config.networks.d_out=16" in result["command"]
+        # grid25 on eval.py's 2-D default, the modes table's 2,500 samples.
+        grid25 = result["dataset"] == "grid25"
+        assert result["eval_flags"] == ([] if grid25 else ["--num_samples=500"])
+        assert result["num_samples"] == (2500 if grid25 else 500)
     assert os.path.exists(os.path.join(out, "sphere_ablation_grid25.png"))
