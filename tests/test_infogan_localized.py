@@ -115,8 +115,8 @@ def test_jacobian_through_batch_norm_is_each_rows_own_at_fixed_statistics():
     """The DCGAN local generator in training mode (BatchNorm on batch statistics). Reference:
     central differences on one call over [x, x] with z = [+d e_j, -d e_j], whose batch
     statistics are x's to O(d^2); its error, from ReLU kinks within d, is O(sqrt d) here
-    (relative 0.17 at d 0.1, 0.05 at 0.01, 0.02 to 0.05 at 0.001). Moving every row along e_j at once instead would
-    be cancelled by the batch mean: the Jacobian would be 0."""
+    (relative 0.17 at d 0.1, 0.05 at 0.01, 0.02 to 0.05 at 0.001). Moving every row along
+    e_j at once instead would be cancelled by the batch mean: the Jacobian would be 0."""
     keras.utils.set_random_seed(5)
     config = ml_collections.ConfigDict({"name": "dcgan", "width": 4, "depth": 3})
     generator = local_generator.build(config, (28, 28, 1), 3)
