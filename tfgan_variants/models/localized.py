@@ -91,8 +91,8 @@ class LocalizedGAN(GAN):
     generator_needs_real = True
 
     def __init__(self, generator, discriminator, latent_dim, *, sigma=3.0, theta=0.1,
-                 locality_weight=1.0, orthonormality_weight=0.01, anchor_count=256, jacobian_axes=None,
-                 **kwargs):
+                 locality_weight=1.0, orthonormality_weight=0.01, anchor_count=256,
+                 jacobian_axes=None, **kwargs):
         super().__init__(generator, discriminator, latent_dim, **kwargs)
         if self.generator_batch_multiplier != 1:
             raise ValueError("localized_gan's generator moves real examples: "
