@@ -23,7 +23,7 @@ FLAGS = runner.Flags("modes", seeds=3, steps=10000, quick_text="3 variants, 300 
 _DATASETS = flags.DEFINE_list("datasets", ["ring8", "grid25"], "2-D mixtures.")
 
 QUICK_VARIANTS = ("ns_gan", "wgan_gp", "sphere_gan")
-#: The issue's bar on grid25 for these variants: modes covered and high-quality fraction.
+#: The grid25 bar of the smooth critics: modes covered and high-quality fraction.
 TARGETS = {"sphere_gan": (24, 0.8), "sngan": (24, 0.8), "wgan_gp": (24, 0.8)}
 
 

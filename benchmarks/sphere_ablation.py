@@ -6,8 +6,8 @@ and on Fashion-MNIST, every other setting from `configs/sphere_gan.py`.
     python benchmarks/sphere_ablation.py --quick   # R = 1, 3 x n = 16; 300 / 50 steps
 
 Writes docs/results/sphere_ablation.{md,json} (with --quick: under <root>), and seed 0's
-pictures per setting. The paper's CIFAR-10 ConvNet numbers (IS, read off its figure) are in
-`../shared/SPEC.md`: n = 1024 gave 7.36 / 7.47 / 7.57 for R = 1 / 3 / 5, n = 16 about 6.1.
+pictures per setting. The paper's CIFAR-10 ConvNet numbers (IS, read off its figure of IS
+against R and n): n = 1024 gave 7.36 / 7.47 / 7.57 for R = 1 / 3 / 5, n = 16 about 6.1.
 """
 import os
 import sys

@@ -1,6 +1,6 @@
-"""BiGAN / ALI and VAE-GAN: losses against SPEC.md (signs included), the gradient wiring of
-VAE-GAN's encoder, network shapes, reconstructions against a random-encoder baseline, exact
-resume, and short runs on every kind of data."""
+"""BiGAN / ALI and VAE-GAN: losses against the papers' equations (signs included), the gradient
+wiring of VAE-GAN's encoder, network shapes, reconstructions against a random-encoder baseline,
+exact resume, and short runs on every kind of data."""
 import os
 
 import keras
@@ -19,7 +19,7 @@ log_sigmoid = lambda t: -np.log1p(np.exp(-t))  # noqa: E731
 log_one_minus_sigmoid = lambda t: -np.log1p(np.exp(t))  # noqa: E731
 
 
-# ------------------------------------------------------------------ losses vs SPEC.md
+# ------------------------------------------------------------------ losses vs the papers' equations
 def test_bigan_losses_match_spec_signs_included():
     encoder_logits = np.float32([[2.0], [-1.0], [0.5]])    # D(x, E(x)): rho_q
     generator_logits = np.float32([[-3.0], [0.25], [1.5]])  # D(G(z), z): rho_p

@@ -1,5 +1,6 @@
-"""The divergence family: gan, lsgan, softmax_gan and fgan against SPEC.md, the f-divergence
-table against convex conjugacy, numerical stability, and short runs of every config."""
+"""The divergence family: gan, lsgan, softmax_gan and fgan against the papers' equations, the
+f-divergence table against convex conjugacy, numerical stability, and short runs of every
+config."""
 import keras
 import numpy as np
 import pytest
@@ -18,9 +19,9 @@ LOG2 = np.log(2.0)
 NEW_VARIANTS = ("gan", "lsgan", "softmax_gan", "fgan")
 
 
-# ------------------------------------------------------------------ SPEC.md, in numpy
+# ------------------------------------------------------------------ the f-GAN table (f_divergences
 def spec_row(name, pi=0.3, alpha=-0.7):
-    """(g_f, f*, f, f'(1), dom f*) of SPEC.md's f-GAN table, with f from Nowozin et al.
+    """(g_f, f*, f, f'(1), dom f*) of the f-GAN table (f_divergences.py), with f from Nowozin et al.
     Table 1, written naively in float64 numpy."""
     xlogx = lambda u: u * np.log(u)  # noqa: E731
     anywhere = lambda t: np.ones_like(t, bool)  # noqa: E731
@@ -149,7 +150,7 @@ def test_variants_are_registered_and_reject_bad_hyperparameters():
             _model(variant, **hparams)
 
 
-# ------------------------------------------------------------------ fgan vs SPEC.md
+# ------------------------------------------------------------------ fgan vs the f-GAN table
 @pytest.mark.parametrize("name,params", DIVERGENCES, ids=IDS)
 def test_fgan_functions_and_losses_match_the_table(name, params):
     g, fstar, f, _, _ = spec_row(name, **params)

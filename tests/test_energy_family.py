@@ -1,6 +1,6 @@
-"""EBGAN, BEGAN, MAGAN and the loss-sensitive GAN: losses against SPEC.md, the pulling-away
-term against its closed form, BEGAN's k_t and MAGAN's margin rule step by step, their state
-through checkpoints and an interrupted run, and short runs on every kind of data."""
+"""EBGAN, BEGAN, MAGAN and the loss-sensitive GAN: losses against the papers' equations, the
+pulling-away term against its closed form, BEGAN's k_t and MAGAN's margin rule step by step,
+their state through checkpoints and an interrupted run, and short runs on every kind of data."""
 import keras
 import ml_collections
 import numpy as np
@@ -16,7 +16,7 @@ rng = np.random.default_rng(0)
 ENERGY_VARIANTS = ("ebgan", "began", "magan", "loss_sensitive_gan")
 
 
-# ------------------------------------------------------------------ losses vs SPEC.md
+# ------------------------------------------------------------------ losses vs the papers' equations
 def test_energies_are_per_example_mean_squared_and_mean_absolute_errors():
     x = np.float32([[[1.0, 2.0], [0.0, 0.0]], [[-1.0, 0.5], [2.0, 1.0]]])
     r = np.float32([[[0.0, 0.0], [0.0, 1.0]], [[-1.0, 0.0], [0.0, 1.0]]])

@@ -1,6 +1,6 @@
-"""InfoGAN and Localized GAN: losses against SPEC.md, the exact Jacobian, the orthonormality
-penalty, the extra signatures of the export, exact resume, and short runs on every kind of
-data."""
+"""InfoGAN and Localized GAN: losses against the papers' equations, the exact Jacobian, the
+orthonormality penalty, the extra signatures of the export, exact resume, and short runs on
+every kind of data."""
 import itertools
 import os
 
@@ -19,7 +19,7 @@ from tfgan_variants.networks import local_generator
 rng = np.random.default_rng(0)
 
 
-# ------------------------------------------------------------------ losses vs SPEC.md
+# ------------------------------------------------------------------ losses vs the papers' equations
 def test_information_bound_is_minus_cross_entropy_minus_gaussian_nll():
     logits = np.float32([[2.0, 0.0, -1.0], [0.5, 0.5, 3.0]])
     one_hot = np.float32([[1, 0, 0], [0, 1, 0]])

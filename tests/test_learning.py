@@ -96,7 +96,7 @@ def test_eval_cli_reports_mode_coverage_and_rejects_bad_workdirs(tmp_path):
         assert bad.stderr.strip().splitlines()[-1].startswith("error: ")
 
 
-#: Issue 7's bar on grid25 for the critics held near 1-Lipschitz (a gradient penalty,
+#: The grid25 bar for the critics held near 1-Lipschitz (a gradient penalty,
 #: spectral norm): >= 24 modes, >= 0.8 high quality, in the benchmark's budget and with its XLA
 #: switch. WGAN-GP meets it on every seed; SN-GAN on two of three (0.87, 0.81, 0.60, and 0.76
 #: for seed 0 on an AVX-512 machine), so its row asserts 0.55, below its lowest. Sphere GAN

@@ -1,5 +1,5 @@
-"""MMD GAN and Cramér GAN: losses against SPEC.md, the penalty, clipping, the decoder's
-training and checkpointing, and short runs on every kind of data."""
+"""MMD GAN and Cramér GAN: losses against the papers' equations, the penalty, clipping, the
+decoder's training and checkpointing, and short runs on every kind of data."""
 import keras
 import ml_collections
 import numpy as np

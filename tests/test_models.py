@@ -14,7 +14,7 @@ REAL = np.array([[2.0], [-1.0], [0.5]], np.float32)
 FAKE = np.array([[-3.0], [0.25], [1.5]], np.float32)
 
 
-# ------------------------------------------------------------------ losses vs SPEC.md
+# ------------------------------------------------------------------ losses vs the papers' equations
 def test_minimax_and_non_saturating_losses_match_their_formulas():
     d = losses.minimax_discriminator_loss(REAL, FAKE)
     expected = np.mean(-np.log(1 / (1 + np.exp(-REAL)))) + np.mean(-np.log(1 - 1 / (1 + np.exp(-FAKE))))
@@ -42,7 +42,7 @@ def test_sphere_losses_match_the_paper(moments):
     rng = np.random.default_rng(0)
     real, fake = rng.normal(size=(5, 16)), rng.normal(size=(5, 16)) * 3
 
-    def pole_distance(p):  # arccos of the last coordinate of P(p) (SPEC.md)
+    def pole_distance(p):  # arccos of the last coordinate of P(p) (Park & Kwon 2019)
         s = np.sum(p ** 2, -1)
         return np.arccos((s - 1) / (s + 1))
 

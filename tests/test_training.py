@@ -194,11 +194,24 @@ def test_cli_mirrored_strategy_on_logical_cpus_trains_and_checks_the_batch(tmp_p
     assert "does not divide among 3 replicas" in bad.stderr.splitlines()[-1]
 
 
-def test_cli_unknown_config_file_is_a_flag_error(tmp_path):
-    result = cli("--config=configs/no_such_variant.py:ring8", f"--workdir={tmp_path}")
-    assert result.returncode != 0
-    assert "Traceback" not in result.stderr
-    assert "no_such_variant" in result.stderr
+@pytest.mark.parametrize("args", [["--config=configs/no_such_variant.py"],
+                                  ["--config=configs/no_such_variant.py:ring8"],
+                                  ["--config=configs/no_such_variant.py", "--config.seed=1"],
+                                  ["--config=configs/no_such_variant.py:grid25",
+                                   "--config.train.steps=3"]])
+def test_cli_unknown_config_file_is_a_one_line_error(tmp_path, args):
+    result = cli(*args, f"--workdir={tmp_path / 'w'}")
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1 and "cannot load --config" in errors[0]
+    assert "no_such_variant.py" in errors[0] and not os.path.exists(tmp_path / "w")
+
+
+def test_cli_config_file_with_a_syntax_error_is_a_one_line_error(tmp_path):
+    (tmp_path / "broken.py").write_text("def get_config(:\n")
+    result = cli(f"--config={tmp_path / 'broken.py'}", f"--workdir={tmp_path / 'w'}")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("error: cannot load --config")
 
 
 @pytest.mark.parametrize("damage", ["truncate_data", "garble_index"])

@@ -35,7 +35,7 @@ def _model(variant, discriminator, **hparams):
                              **hparams)
 
 
-# ------------------------------------------------------------------ objectives vs SPEC.md
+# ------------------------------------------------------------------ objectives vs the papers' equa
 @pytest.mark.parametrize("variant", FAMILY)
 def test_generator_and_critic_losses_match_their_formulas(variant):
     critic = mlp.discriminator(2, 1, 8, 1, dropout=0.5 if variant == "wgan_ct" else 0.0)

@@ -9,9 +9,28 @@ D_f(P || Q) >= E_P[T(x)] - E_Q[f*(T(x))] (Eq. 6).
 Each `FDivergence` holds f, g_f, f*, f'(1) (the value of T above which a sample looks "real")
 and f*(g_f(v)) written directly in v: composing the two in float32 loses everything at large
 |v| (for the GAN divergence, T = -softplus(-v) rounds to 0 at v = 50 and f*(0) = +inf, while
-f*(g_f(v)) = softplus(v) is exact). The activations are the increasing ones of
-`../shared/SPEC.md`; the paper's main-text table flips the sign inside exp for reverse KL,
-Neyman and squared Hellinger. All functions are TensorFlow ops that keep the input's dtype.
+f*(g_f(v)) = softplus(v) is exact). All functions are TensorFlow ops that keep the input's
+dtype. The rows, as g_f(v) (increasing, into dom f*); dom f*; f*(t); f'(1), with f of Table 1:
+
+    total variation     1/2 tanh(v);                    |t| <= 1/2;      t;                   0
+    KL                  v;                              R;               exp(t - 1);          1
+    reverse KL          -exp(-v);                       t < 0;           -1 - log(-t);        -1
+    Pearson chi^2       v;                              R;               t^2/4 + t;           0
+    Neyman chi^2        1 - exp(-v);                    t < 1;           2 - 2 sqrt(1 - t);   0
+    squared Hellinger   1 - exp(-v);                    t < 1;           t / (1 - t);         0
+    Jeffrey             v;                              R;               W + 1/W + t - 2,
+                                                                         W = W(e^(1 - t));    0
+    Jensen-Shannon      log 2 - log(1 + exp(-v));       t < log 2;       -log(2 - exp(t));    0
+    JS, weight pi       -pi log pi - log(1 + exp(-v));  t < -pi log pi;
+                        (1 - pi) log((1 - pi) / (1 - pi exp(t / pi)));                        0
+    GAN                 -log(1 + exp(-v));              t < 0;           -log(1 - exp(t));    -log 2
+    alpha (< 1, != 0)   1/(1 - alpha) - log(1 + exp(-v));                t < 1/(1 - alpha);
+                        (1/alpha) (t (alpha - 1) + 1)^(alpha / (alpha - 1)) - 1/alpha;        0
+
+W is Lambert's W. The paper's main-text Table 2 and its appendix differ in the sign inside exp
+for reverse KL, Neyman and squared Hellinger; the forms above are the increasing ones, which
+map into dom f*. Every row satisfies the conjugacy f*(t) = sup_u (t u - f(u)), which
+tests/test_divergence_family.py checks numerically.
 """
 import dataclasses
 import math

@@ -1,8 +1,8 @@
 """Objectives as pure functions: discriminator outputs -> scalar losses to minimise.
 
 Every function takes the raw discriminator output (a logit, a critic value or a feature
-vector) and returns the batch mean of the loss, the form `../shared/SPEC.md` gives. The
-training engine scales these for the number of replicas; nothing here knows about it.
+vector) and returns the batch mean of the loss, in the form of the paper and equation cited
+beside it. The training engine scales these for the number of replicas; nothing here knows about it.
 """
 import tensorflow as tf
 
