@@ -1,8 +1,9 @@
 """Softmax GAN (Lin 2017, arXiv 1704.06191): softmax cross-entropy over the batch, D's
 output an energy; the DCGAN networks and Adam 2e-4, beta1 0.5 the paper builds on.
 
-The generator's loss needs D's energies on real data: a step's batch holds one slice for
-the discriminator and one for the generator, so each update sees half of data.batch_size.
+The generator's loss needs D's energies on real data, so a step loads data.batch_size *
+real_slices rows (n_critic + 1; `training.Run.dataset`): each discriminator update and the
+generator update get a slice of data.batch_size rows of their own.
 
 Usage: --config=configs/softmax_gan.py:<dataset>
 """
