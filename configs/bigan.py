@@ -14,9 +14,8 @@ def get_config(dataset="fashion_mnist"):
         config.latent_dim = 50
     if dataset in config_base.TWO_D:
         # The 2-D defaults (Adam 1e-3 decayed to 0, batch 256, MLPs of width 128), but a 2-D
-        # latent space. With the default 16: the codes E(x) of 2-D data fill a 2-D sheet of
-        # R^16 that D tells from N(0, I) by z alone; grid25 after 3,000 steps: 17/25 modes, 1.5%
-        # of samples within 3 std of a mode (a diffuse cloud). With 2: 24/25 and 12%.
+        # latent space: with 16, the codes E(x) of 2-D data fill a 2-D sheet of R^16 that D tells
+        # from N(0, I) by z alone, and G left a diffuse cloud (docs/TUNING.md).
         config.latent_dim = 2
         config_base.use_optimizer(config, config_base.adam(1e-3, decay="linear"))
     return config

@@ -13,9 +13,8 @@ def get_config(dataset="fashion_mnist"):
     config.networks.d_out = 256
     config_base.use_optimizer(config, config_base.adam(1e-4, 0.5, 0.9))
     if dataset in config_base.TWO_D:
-        # lambda 0.1, as WGAN-GP's toy setting: after 3,000 grid25 steps lambda 10 left a
-        # uniform cloud over the grid (20/25 modes, 1.2% of samples on a mode), lambda 0.1
-        # gathered the mass on the grid (23/25, 5.9%). lr 5e-4 decayed to 0 lets samples settle.
+        # lambda 0.1, as WGAN-GP's toy setting: lambda 10 left a uniform cloud over grid25, 0.1
+        # gathers the mass on the grid (docs/TUNING.md). lr 5e-4 decayed to 0 lets samples settle.
         config.hparams.gp_weight = 0.1
         config_base.use_optimizer(config, config_base.adam(5e-4, 0.5, 0.9, "linear"))
     else:

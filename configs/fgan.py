@@ -22,8 +22,7 @@ def get_config(dataset="fashion_mnist"):
     config.hparams.update({"divergence": "squared_hellinger", "pi": 0.5, "alpha": 0.5,
                            "generator_form": "alternative"})
     if dataset in config_base.TWO_D:
-        # Instance noise, std 0.5 annealed to 0 (Sonderby et al. 2016; Arjovsky & Bottou
-        # 2017): without it squared Hellinger left grid25's sharp modes entirely (0/25 in
-        # the shared 10k-step budget); with it 21/25. (Jensen-Shannon: 21 without, 22 with.)
+        # Instance noise, std 0.5 annealed to 0 (Sonderby et al. 2016; Arjovsky & Bottou 2017):
+        # without it squared Hellinger left grid25's sharp modes entirely (docs/TUNING.md).
         config.train.instance_noise = 0.5
     return config

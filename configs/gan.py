@@ -10,9 +10,7 @@ from tfgan_variants import config_base
 def get_config(dataset="fashion_mnist"):
     config = config_base.base_config("gan", dataset)
     if dataset in config_base.TWO_D:
-        # Instance noise (Sonderby et al. 2016; Arjovsky & Bottou 2017), std 0.5 annealed to
-        # 0: grid25's modes (std 0.05) and G's samples barely overlap, and without it G
-        # spreads along lines between the outer modes (20/25 modes, 0.55 high quality in the
-        # shared 10k-step budget); with it 25/25, 0.86.
+        # Instance noise, std 0.5 annealed to 0 (Sonderby et al. 2016): grid25's modes (std 0.05)
+        # and G's samples barely overlap, and without it G spreads between them (docs/TUNING.md).
         config.train.instance_noise = 0.5
     return config

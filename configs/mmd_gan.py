@@ -18,12 +18,10 @@ def get_config(dataset="fashion_mnist"):
     config_base.use_optimizer(config, config_base.rmsprop(5e-5))  # rho 0.99 as PyTorch
     if dataset in config_base.TWO_D:
         # The MLP encoder has no normalisation: clipped to 0.01, its codes of different grid25
-        # points differed by ~1e-4, far below the kernel widths; MMD and the decoder lost
-        # them, and no sample reached a mode after 3,000 steps (0/25). At 0.1, 21/25.
+        # points differed by ~1e-4, far below the kernel widths, and no sample reached a mode.
         config.hparams.clip = 0.1
         # G's one-sided term rewards fake code means above the real ones without bound. The
-        # authors' tanh output bounds it; the MLP's linear output does not, and with lambda_rg
-        # 16 the samples ran off to ~1e3 within 500 steps.
+        # authors' tanh output bounds it; the MLP's linear output does not (docs/TUNING.md).
         config.hparams.rank_weight = 0.0
         # 10,000 generator steps rather than the paper's ~10^5: a larger rate, decayed to 0.
         config_base.use_optimizer(config, config_base.rmsprop(5e-4, decay="linear"))

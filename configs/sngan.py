@@ -11,12 +11,10 @@ def get_config(dataset="fashion_mnist"):
     config = config_base.base_config("sngan", dataset)
     config.networks.d_norm = "spectral"
     if dataset in config_base.TWO_D:
-        # n_dis 5 as in the paper's settings A and D-F; with n_dis 1 and lr 1e-3 the MLP
-        # generator collapses to one wandering mode on ring8. A spectrally normalised MLP is
-        # at most 1-Lipschitz, so the hinge loss stays in its linear part and D moves G's
-        # samples as slowly as a WGAN critic: lr 2e-4 leaves them spread over grid25's square
-        # after 10k steps (0.10 within 3 std of a centre), 2e-3 concentrates them (0.87 for
-        # seed 0; 0.76 +- 0.12 over seeds 0-2, docs/RESULTS.md).
+        # n_dis 5 as in the paper's settings A and D-F (with n_dis 1 G collapsed on ring8). A
+        # spectrally normalised MLP is at most 1-Lipschitz, so the hinge stays linear and D moves
+        # G's samples as slowly as a WGAN critic: lr 2e-3, as 2e-4 left them spread over grid25's
+        # square (docs/TUNING.md).
         config.hparams.n_critic = 5
         config_base.use_optimizer(config, config_base.adam(2e-3, 0.5, 0.999, "linear"))
         config.train.steps = 6000

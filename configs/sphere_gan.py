@@ -15,16 +15,14 @@ def get_config(dataset="fashion_mnist"):
     config.networks.d_out = 1024  # n: the sphere is S^n, embedded in R^(n+1)
     config_base.use_optimizer(config, config_base.adam(1e-4, 0.0, 0.9))
     if dataset in config_base.TWO_D:
-        # LayerNorm as in the paper's D, and Adam's lr as for the other critics on 2-D data
-        # (wgan_gp, sngan): 8/8 ring8 modes, 0.95 within 3 std of a centre. On grid25 Sphere
-        # GAN misses issue 7's bar (docs/RESULTS.md): LayerNorm after Dense(2 -> width) sees
-        # little of a point's distance from the origin (G's samples spread along rays), and
-        # without it G collapses on ring8 (0 or 1 of 8 modes: n = 16 at lr 5e-4 and 2e-3,
-        # n = 1024 at 2e-3).
+        # LayerNorm as in the paper's D, and the other critics' 2-D rate (wgan_gp, sngan): ring8
+        # is covered. grid25 is not (docs/RESULTS.md): LayerNorm after Dense(2 -> width) sees
+        # little of a point's distance from the origin, but without it G collapsed on ring8
+        # (docs/TUNING.md).
         config.networks.d_norm = "layer"
         config_base.use_optimizer(config, config_base.adam(2e-3, 0.0, 0.9, "linear"))
     elif config.data.name in config_base.PAPER_DATASETS:
-        # The ResNet of the reference TF code (taki0112/SphereGAN-Tensorflow, SPEC.md):
+        # The ResNet of the reference TF code (taki0112/SphereGAN-Tensorflow):
         # G 256, D 128 channels at 32 px, LayerNorm and LeakyReLU 0.2 in D, global average
         # pooling, Dense(1024); batch 64, Adam 1e-4 (0, 0.9) as above, one D step per G
         # step, its default 10 x 10,000 = 100,000 iterations.

@@ -12,9 +12,8 @@ def get_config(dataset="fashion_mnist"):
     config.hparams.update({"gamma": 1.0, "non_saturating": True})
     config_base.use_optimizer(config, config_base.rmsprop(3e-4))
     if dataset in config_base.TWO_D:
-        # grid25, 3,000 steps: latent 16 and RMSProp 3e-4 covered 19/25 modes, 2% of samples
-        # within 3 std of a mode (a diffuse cloud); latent 2, 22/25 and 3%; latent 2 with the
-        # other variants' 2-D optimizer (Adam 1e-3 decayed to 0), 25/25 and 13%.
+        # A 2-d latent space and the other variants' 2-D optimizer (Adam 1e-3 decayed to 0): with
+        # latent 16 and RMSProp, G left a diffuse cloud over grid25 (docs/TUNING.md).
         config.latent_dim = 2
         config_base.use_optimizer(config, config_base.adam(1e-3, decay="linear"))
     return config

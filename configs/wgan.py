@@ -13,11 +13,8 @@ def get_config(dataset="fashion_mnist"):
     config.hparams.update({"clip_value": 0.01, "n_critic": 5, "critic_warmup": True})
     lr, decay = 5e-5, "none"
     if dataset in config_base.TWO_D:
-        # The family's 2-D learning rate with linear decay (5e-5 leaves 17/25 grid25 modes).
-        # Neither learns grid25: a clipped 3 x 128 critic only forms one smooth bump, so G
-        # spreads a near-uniform cloud over the grid (1.6% high-quality samples), and its
-        # 21/25 "covered" modes are what such a cloud hits by chance
-        # (tests/test_learning_wgan_family.py).
+        # The family's 2-D learning rate with linear decay. Neither it nor 5e-5 learns grid25: a
+        # clipped 3 x 128 critic forms one smooth bump, and G a near-uniform cloud (docs/TUNING.md).
         lr, decay = 5e-4, "linear"
     config_base.use_optimizer(config, config_base.rmsprop(lr, decay=decay))
     return config

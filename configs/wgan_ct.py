@@ -19,10 +19,9 @@ def get_config(dataset="fashion_mnist"):
     config.train.deterministic = True
     lr, decay = 1e-4, "none"
     if dataset in config_base.TWO_D:
-        # A unit-slope critic's values scale with the data, and the consistency term with
-        # their square: on grid25 (coordinates up to 4, images lie in [-1, 1]) lambda_2 2 kept
-        # the critic flat and G a blob (no mode after 6k steps, also with dropout 0.1).
-        # lambda_2 0.1 with WGAN-GP's 2-D setting (lambda 0.1, lr 5e-4 with decay) learns it.
+        # A unit-slope critic's values scale with the data (grid25's coordinates reach 4) and the
+        # consistency term with their square: lambda_2 2 kept the critic flat. lambda_2 0.1 with
+        # WGAN-GP's earlier 2-D setting (lambda 0.1, lr 5e-4 decayed) learns it (docs/TUNING.md).
         config.hparams.update({"gp_weight": 0.1, "ct_weight": 0.1})
         lr, decay = 5e-4, "linear"
     else:

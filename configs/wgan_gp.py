@@ -15,12 +15,10 @@ def get_config(dataset="fashion_mnist"):
     lr, decay = (2e-3, "linear") if two_d else (1e-4, "none")
     config_base.use_optimizer(config, config_base.adam(lr, 0.5, 0.9, decay))
     if two_d:
-        # The authors' toy script (gan_toy.py): "Smaller lambda seems to help for toy tasks".
-        # With lambda 10 the critic is too smooth to pull samples into ring8's 0.01-std
-        # modes (4/8 modes after 10k steps). A critic near 1-Lipschitz moves G's samples
-        # slowly: on grid25 in 10k steps, lr 5e-4 leaves them spread over the grid's square
-        # (0.23 within 3 std of a centre, lambda 0.1) and 2e-3 with lambda 1 concentrates them
-        # (0.93; docs/RESULTS.md has the sweep).
+        # The authors' toy script (gan_toy.py): "Smaller lambda seems to help for toy tasks"; at
+        # 10 the critic is too smooth for ring8's 0.01-std modes. lr 2e-3 (above): a critic near
+        # 1-Lipschitz moves G's samples slowly, and 5e-4 left them spread over grid25's square
+        # (docs/TUNING.md; the sweep: docs/RESULTS.md).
         config.hparams.gp_weight = 1.0
     elif config.data.name in config_base.PAPER_DATASETS:
         config_base.wgan_gp_resnet(config)
