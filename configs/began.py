@@ -8,7 +8,7 @@ window of `stall_window` steps whose mean M_global is no new lowest (models/ener
 
 Usage: --config=configs/began.py:<dataset>
 """
-from tfgan_variants import config_base
+from tfgan_variants import config_base, data
 
 
 def get_config(dataset="fashion_mnist"):
@@ -19,14 +19,14 @@ def get_config(dataset="fashion_mnist"):
     # BEGAN's autoencoder has no batch normalisation.
     config.networks.d_norm = "none"
     config_base.use_optimizer(config, config_base.adam(1e-4))
-    if dataset in config_base.TWO_D:
+    if dataset in data.DATASETS_2D:
         # A 16-d code, the 2-D optimizer and the paper's gamma and lambda_k: BEGAN collapses on
         # ring8 and grid25 whatever was tried (gamma, lambda_k, code size, instance noise, rates;
         # docs/TUNING.md). G settles on one real mode, so L(G(z)) ~ L(x), the controller keeps
         # k_t small and D barely pushes the fakes.
         config.networks.code_dim = 16
         config_base.use_optimizer(config, config_base.adam(1e-3, decay="linear"))
-    elif dataset in config_base.GRAYSCALE_28:
+    elif dataset in data.KERAS_DATASETS:
         # At the paper's gamma 0.5, L(G(z)) never falls to gamma L(x) early on, so k_t stays at 0
         # and G collapses onto images D reconstructs well; gamma 0.75 with Adam 2e-4 had the
         # lowest FID tried in 3,000 steps (docs/TUNING.md).

@@ -4,7 +4,7 @@
 
 Usage: --config=configs/cramer_gan.py:<dataset>
 """
-from tfgan_variants import config_base
+from tfgan_variants import config_base, data
 
 
 def get_config(dataset="fashion_mnist"):
@@ -12,7 +12,7 @@ def get_config(dataset="fashion_mnist"):
     config.hparams.update({"gp_weight": 10.0, "n_critic": 5})
     config.networks.d_out = 256
     config_base.use_optimizer(config, config_base.adam(1e-4, 0.5, 0.9))
-    if dataset in config_base.TWO_D:
+    if dataset in data.DATASETS_2D:
         # lambda 0.1, as WGAN-GP's toy setting: lambda 10 left a uniform cloud over grid25, 0.1
         # gathers the mass on the grid (docs/TUNING.md). lr 5e-4 decayed to 0 lets samples settle.
         config.hparams.gp_weight = 0.1

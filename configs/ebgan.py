@@ -4,7 +4,7 @@ margin m 0.3 on images, not the paper's 10 (MNIST; 20 on CelebA, 80 on LSUN), be
 
 Usage: --config=configs/ebgan.py:<dataset>
 """
-from tfgan_variants import config_base
+from tfgan_variants import config_base, data
 
 
 def get_config(dataset="fashion_mnist"):
@@ -15,7 +15,7 @@ def get_config(dataset="fashion_mnist"):
     config.hparams.update({"margin": 0.3, "pt_weight": 0.1})
     config.networks.code_dim = 64
     config_base.use_optimizer(config, config_base.adam(2e-4))
-    if dataset in config_base.TWO_D:
+    if dataset in data.DATASETS_2D:
         # Margin 0.5 for the MSE of two coordinates within +-4, and a 2-d code. No PT (optional
         # in the paper: EBGAN vs EBGAN-PT): on 2-d codes it spreads their angles and empties the
         # inner modes; instance noise s_0 1 covered the most grid25 modes (docs/TUNING.md).

@@ -14,14 +14,14 @@ Other divergences: --config.hparams.divergence=<name> (f_divergences.NAMES), wit
 
 Usage: --config=configs/fgan.py:<dataset>
 """
-from tfgan_variants import config_base
+from tfgan_variants import config_base, data
 
 
 def get_config(dataset="fashion_mnist"):
     config = config_base.base_config("fgan", dataset)
     config.hparams.update({"divergence": "squared_hellinger", "pi": 0.5, "alpha": 0.5,
                            "generator_form": "alternative"})
-    if dataset in config_base.TWO_D:
+    if dataset in data.DATASETS_2D:
         # Instance noise, std 0.5 annealed to 0 (Sonderby et al. 2016; Arjovsky & Bottou 2017):
         # without it squared Hellinger left grid25's sharp modes entirely (docs/TUNING.md).
         config.train.instance_noise = 0.5

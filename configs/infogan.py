@@ -5,7 +5,7 @@ categorical code Cat(10), two continuous codes U(-1, 1), 62 noise variables (lat
 
 Usage: --config=configs/infogan.py:<dataset>
 """
-from tfgan_variants import config_base
+from tfgan_variants import config_base, data
 
 
 def get_config(dataset="fashion_mnist"):
@@ -16,7 +16,7 @@ def get_config(dataset="fashion_mnist"):
     config.data.batch_size = 128
     config.optimizer.g = config_base.adam(1e-3)
     config.optimizer.d = config_base.adam(2e-4)
-    if dataset in config_base.TWO_D:
+    if dataset in data.DATASETS_2D:
         # The 2-D defaults (MLP, batch 256, Adam 1e-3 decayed linearly to 0, 10,000 steps):
         # 12 noise variables, a categorical code of 5 values and 2 continuous codes.
         config.latent_dim = 12 + 5 + 2

@@ -10,7 +10,7 @@ generator step (10 s against 1.5 s on this 2-core CPU, two runs at a time).
 
 Usage: --config=configs/localized_gan.py:<dataset>
 """
-from tfgan_variants import config_base
+from tfgan_variants import config_base, data
 
 ENTRIES = {"mnist": 28 * 28, "fashion_mnist": 28 * 28}
 
@@ -21,7 +21,7 @@ def get_config(dataset="fashion_mnist"):
     config.hparams.update({"sigma": 3.0, "theta": 0.1, "orthonormality_weight": 0.01,
                            "locality_weight": 20.0 / ENTRIES.get(dataset, 32 * 32 * 3),
                            "anchor_count": 256, "jacobian_axes": 8})
-    if dataset in config_base.TWO_D:
+    if dataset in data.DATASETS_2D:
         # Local coordinates of the plane: N = 2. With an isometric chart (what the
         # orthonormality term asks) z moves a sample by |z|, so sigma 3 would carry samples
         # across grid25's spacing of 2; sigma 0.05 is the modes' own std. mu 1 on the

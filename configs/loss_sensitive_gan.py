@@ -5,7 +5,7 @@ Adam 1e-4 (beta1 0.5).
 
 Usage: --config=configs/loss_sensitive_gan.py:<dataset>
 """
-from tfgan_variants import config_base
+from tfgan_variants import config_base, data
 
 
 def get_config(dataset="fashion_mnist"):
@@ -15,7 +15,7 @@ def get_config(dataset="fashion_mnist"):
     config.hparams.update({"tau": 2e-4, "lambda_weight": 1.0, "gamma": 0.0, "slope": 0.0,
                            "weight_decay": 5e-4, "activation": "softplus", "gp_weight": 0.0})
     config_base.use_optimizer(config, config_base.adam(1e-4))
-    if dataset in config_base.TWO_D:
+    if dataset in data.DATASETS_2D:
         # Two coordinates instead of 784 pixels: tau 2e-4 makes Delta ~1e-3, no margin; with tau
         # 1, Delta = ‖x - G(z)‖_1 >= ‖x - G(z)‖_2, so a slope-1 L_theta cannot satisfy every hinge
         # and the margin keeps acting. Under weight decay G escaped far from the data: the

@@ -3,13 +3,13 @@
 
 Usage: --config=configs/lsgan.py:<dataset>
 """
-from tfgan_variants import config_base
+from tfgan_variants import config_base, data
 
 
 def get_config(dataset="fashion_mnist"):
     config = config_base.base_config("lsgan", dataset)
     config.hparams.coding = "0-1-1"
-    if dataset in config_base.TWO_D:
+    if dataset in data.DATASETS_2D:
         # n_critic 2 and instance noise, std 0.5 annealed to 0 (Sonderby et al. 2016): without
         # them grid25 stays at 14 modes; each helps, both together most (docs/TUNING.md).
         config.hparams.n_critic = 2

@@ -9,7 +9,7 @@ Usage: --config=configs/magan.py:<dataset>
 """
 import ml_collections
 
-from tfgan_variants import config_base
+from tfgan_variants import config_base, data
 
 EPOCH_STEPS = {"mnist": 938, "fashion_mnist": 938, "cifar10": 782}
 
@@ -25,7 +25,7 @@ def get_config(dataset="fashion_mnist"):
                            "margin": 1.0})
     config.networks.code_dim = 64
     config_base.use_optimizer(config, adamax(5e-4))
-    if dataset in config_base.TWO_D:
+    if dataset in data.DATASETS_2D:
         config.networks.code_dim = 2
         # No pre-training: on 2-D data the autoencoder learns the plane's identity within 250
         # steps and m falls to ~4e-4. m starts at EBGAN's 2-D margin, 0.5, and 2,500-step epochs

@@ -7,7 +7,7 @@ the engine's fixed n_critic does not do that.
 
 Usage: --config=configs/mmd_gan.py:<dataset>
 """
-from tfgan_variants import config_base
+from tfgan_variants import config_base, data
 
 
 def get_config(dataset="fashion_mnist"):
@@ -16,7 +16,7 @@ def get_config(dataset="fashion_mnist"):
                            "rank_weight": 16.0, "clip": 0.01, "n_critic": 5})
     config.networks.d_out = config.latent_dim  # the code f(x)
     config_base.use_optimizer(config, config_base.rmsprop(5e-5))  # rho 0.99 as PyTorch
-    if dataset in config_base.TWO_D:
+    if dataset in data.DATASETS_2D:
         # The MLP encoder has no normalisation: clipped to 0.01, its codes of different grid25
         # points differed by ~1e-4, far below the kernel widths, and no sample reached a mode.
         config.hparams.clip = 0.1

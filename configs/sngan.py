@@ -4,13 +4,13 @@ stl10 and lsun_bedroom the paper's ResNet and its settings.
 
 Usage: --config=configs/sngan.py:<dataset>
 """
-from tfgan_variants import config_base
+from tfgan_variants import config_base, data
 
 
 def get_config(dataset="fashion_mnist"):
     config = config_base.base_config("sngan", dataset)
     config.networks.d_norm = "spectral"
-    if dataset in config_base.TWO_D:
+    if dataset in data.DATASETS_2D:
         # n_dis 5 as in the paper's settings A and D-F (with n_dis 1 G collapsed on ring8). A
         # spectrally normalised MLP is at most 1-Lipschitz, so the hinge stays linear and D moves
         # G's samples as slowly as a WGAN critic: lr 2e-3, as 2e-4 left them spread over grid25's

@@ -5,7 +5,7 @@ the ResNet.
 
 Usage: --config=configs/sphere_gan.py:<dataset>   (the default run: fashion_mnist)
 """
-from tfgan_variants import config_base
+from tfgan_variants import config_base, data
 
 
 def get_config(dataset="fashion_mnist"):
@@ -14,7 +14,7 @@ def get_config(dataset="fashion_mnist"):
     config.hparams.n_critic = 1
     config.networks.d_out = 1024  # n: the sphere is S^n, embedded in R^(n+1)
     config_base.use_optimizer(config, config_base.adam(1e-4, 0.0, 0.9))
-    if dataset in config_base.TWO_D:
+    if dataset in data.DATASETS_2D:
         # LayerNorm as in the paper's D, and the other critics' 2-D rate (wgan_gp, sngan): ring8
         # is covered. grid25 is not (docs/RESULTS.md): LayerNorm after Dense(2 -> width) sees
         # little of a point's distance from the origin, but without it G collapsed on ring8
@@ -32,7 +32,7 @@ def get_config(dataset="fashion_mnist"):
     else:
         config.networks.update({"name": "sngan_cnn", "d_norm": "layer",
                                 "pooling": "global_average"})
-    if dataset in config_base.GRAYSCALE_28:
+    if dataset in data.KERAS_DATASETS:
         # The default run: sized to finish on a 2-core CPU in about 10 minutes.
         config.networks.width = 16
         config.train.steps = 2000

@@ -4,14 +4,14 @@ weight of L_llike in the decoder's loss) has no single value in the paper; 1 her
 
 Usage: --config=configs/vae_gan.py:<dataset>
 """
-from tfgan_variants import config_base
+from tfgan_variants import config_base, data
 
 
 def get_config(dataset="fashion_mnist"):
     config = config_base.base_config("vae_gan", dataset)
     config.hparams.update({"gamma": 1.0, "non_saturating": True})
     config_base.use_optimizer(config, config_base.rmsprop(3e-4))
-    if dataset in config_base.TWO_D:
+    if dataset in data.DATASETS_2D:
         # A 2-d latent space and the other variants' 2-D optimizer (Adam 1e-3 decayed to 0): with
         # latent 16 and RMSProp, G left a diffuse cloud over grid25 (docs/TUNING.md).
         config.latent_dim = 2

@@ -7,7 +7,7 @@ residual blocks but the first).
 
 Usage: --config=configs/wgan_ct.py:<dataset>
 """
-from tfgan_variants import config_base
+from tfgan_variants import config_base, data
 
 
 def get_config(dataset="fashion_mnist"):
@@ -15,10 +15,10 @@ def get_config(dataset="fashion_mnist"):
     config.hparams.update({"gp_weight": 10.0, "ct_weight": 2.0, "ct_margin": 0.0, "n_critic": 5})
     config.networks.d_dropout = 0.5
     # Otherwise two runs of this step differ in the last float bits, and a resumed run would
-    # not equal the uninterrupted one exactly (`training.make_deterministic`).
+    # not equal the uninterrupted one exactly (`build.make_deterministic`).
     config.train.deterministic = True
     lr, decay = 1e-4, "none"
-    if dataset in config_base.TWO_D:
+    if dataset in data.DATASETS_2D:
         # A unit-slope critic's values scale with the data (grid25's coordinates reach 4) and the
         # consistency term with their square: lambda_2 2 kept the critic flat. lambda_2 0.1 with
         # WGAN-GP's earlier 2-D setting (lambda 0.1, lr 5e-4 decayed) learns it (docs/TUNING.md).

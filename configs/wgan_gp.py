@@ -4,14 +4,14 @@ on cifar10, stl10 and lsun_bedroom the authors' ResNet runs (`config_base.wgan_g
 
 Usage: --config=configs/wgan_gp.py:<dataset>
 """
-from tfgan_variants import config_base
+from tfgan_variants import config_base, data
 
 
 def get_config(dataset="fashion_mnist"):
     config = config_base.base_config("wgan_gp", dataset)
     config.hparams.gp_weight = 10.0
     config.hparams.n_critic = 5
-    two_d = dataset in config_base.TWO_D
+    two_d = dataset in data.DATASETS_2D
     lr, decay = (2e-3, "linear") if two_d else (1e-4, "none")
     config_base.use_optimizer(config, config_base.adam(lr, 0.5, 0.9, decay))
     if two_d:

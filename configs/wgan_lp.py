@@ -5,13 +5,13 @@ only change.
 
 Usage: --config=configs/wgan_lp.py:<dataset>
 """
-from tfgan_variants import config_base
+from tfgan_variants import config_base, data
 
 
 def get_config(dataset="fashion_mnist"):
     config = config_base.base_config("wgan_lp", dataset)
     config.hparams.update({"gp_weight": 10.0, "n_critic": 5})
-    two_d = dataset in config_base.TWO_D
+    two_d = dataset in data.DATASETS_2D
     # On 2-D data, WGAN-GP's earlier 2-D learning rate, 5e-4 decayed to 0: with it lambda 10
     # learns grid25 (docs/TUNING.md).
     lr, decay = (5e-4, "linear") if two_d else (1e-4, "none")

@@ -9,11 +9,11 @@ import os
 
 import ml_collections
 
+from tfgan_variants import data
+
 #: The repository's configs/ folder (one `<variant>.py` per variant).
 CONFIG_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "configs")
 
-TWO_D = ("ring8", "grid25")
-GRAYSCALE_28 = ("mnist", "fashion_mnist")
 #: Config names of datasets whose data name differs (TFDS names hold a '/').
 DATASET_ALIASES = {"lsun_bedroom": "lsun/bedroom"}
 #: The data of the papers' ResNet experiments, named as `config.data.name` (their training
@@ -77,7 +77,7 @@ def base_config(variant, dataset):
         # Initial std of the instance noise added to D's inputs, annealed linearly to 0 over
         # the run (Sonderby et al. 2016); 0 is off.
         "instance_noise": 0.0,
-        # Deterministic graphs for the whole process (`training.make_deterministic`): needed
+        # Deterministic graphs for the whole process (`build.make_deterministic`): needed
         # for a bit-exact resume of wgan_ct; slower on GPUs, where some ops then refuse.
         "deterministic": False,
     })
@@ -89,7 +89,7 @@ def base_config(variant, dataset):
         "every": 0, "num_samples": 2000, "metrics": "", "feature_extractor": "auto",
         "inception_weights": ""})
 
-    if dataset in TWO_D:
+    if dataset in data.DATASETS_2D:
         config.eval.update({"every": 2000, "num_samples": 2500})
         config.data.batch_size = 256
         config.latent_dim = 16
@@ -98,7 +98,7 @@ def base_config(variant, dataset):
         # ring8's modes have std 0.01: samples must settle, which the decay to 0 helps.
         config.train.update({"steps": 10000, "sample_every": 2000, "checkpoint_every": 2000,
                              "num_samples_grid": 2500})
-    elif dataset in GRAYSCALE_28:
+    elif dataset in data.KERAS_DATASETS:
         config.eval.every = 500   # on the domain classifier (features.py)
         config.networks.width = 32
         config.train.steps = 3000

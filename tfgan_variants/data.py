@@ -26,7 +26,9 @@ from PIL import Image
 
 from tfgan_variants.errors import UserError
 
+#: The 2-D Gaussian mixtures (`mixture_centers`).
 DATASETS_2D = ("ring8", "grid25")
+#: The 28x28 greyscale datasets, read offline from the Keras cache or Debian, with labels.
 KERAS_DATASETS = ("mnist", "fashion_mnist")
 # TFDS datasets trained at a size other than their native one (lsun images vary in size).
 DEFAULT_IMAGE_SIZE = {"stl10": 48, "lsun/bedroom": 64}

@@ -9,3 +9,8 @@ sees a traceback for a mistake that is theirs to fix.
 
 class UserError(Exception):
     """Bad input from the user: printed as a single line by the command-line apps."""
+
+
+class ConfigError(UserError, ValueError):
+    """A setting that cannot work (a hyperparameter out of range, networks a variant cannot
+    use). A ValueError too, for code that builds models directly."""

@@ -38,6 +38,8 @@ from typing import Callable
 
 import tensorflow as tf
 
+from tfgan_variants.errors import ConfigError
+
 _LOG2 = math.log(2.0)
 #: Newton steps of `wright_omega`: 4 reach float64 precision on [-60, 60]; one spare.
 _NEWTON_STEPS = 5
@@ -171,7 +173,7 @@ def js_weighted(pi):
     f*(g_f(v)) = (1 - pi) (log(1 - pi) - log(1 - e^(-x))).
     """
     if not 0.0 < pi < 1.0:
-        raise ValueError(f"js_weighted needs a weight pi in (0, 1), got {pi}")
+        raise ConfigError(f"js_weighted needs a weight pi in (0, 1), got {pi}")
     bound = -pi * math.log(pi)
     mix = lambda u: 1.0 - pi + pi * u  # noqa: E731
     log_x = lambda v: log_softplus(-v) - math.log(pi)  # noqa: E731
@@ -194,7 +196,7 @@ def alpha_divergence(alpha):
     float32 at moderate v, as f* itself does near the end of its domain.
     """
     if not (alpha < 1.0 and alpha != 0.0):
-        raise ValueError(f"the alpha-divergence needs alpha < 1 and alpha != 0, got {alpha}")
+        raise ConfigError(f"the alpha-divergence needs alpha < 1 and alpha != 0, got {alpha}")
     bound = 1.0 / (1.0 - alpha)
     power = alpha / (alpha - 1.0)
     return FDivergence(
@@ -219,5 +221,5 @@ def get(name, *, pi=0.5, alpha=0.5):
     if name == "alpha":
         return alpha_divergence(alpha)
     if name not in _FIXED:
-        raise ValueError(f"unknown f-divergence {name!r}; choose one of {', '.join(NAMES)}")
+        raise ConfigError(f"unknown f-divergence {name!r}; choose one of {', '.join(NAMES)}")
     return _FIXED[name]

@@ -34,7 +34,6 @@ from tfgan_variants import data, files
 from tfgan_variants.errors import UserError
 
 EXTRACTORS = ("auto", "identity", "domain_classifier", "inception_v3")
-CLASSIFIER_DATASETS = ("mnist", "fashion_mnist")
 INCEPTION_SIZE = 299
 #: Bumped when the classifier's architecture or training changes, invalidating caches.
 _CLASSIFIER_VERSION = 3
@@ -175,9 +174,9 @@ def train_domain_classifier(dataset, epochs=6, seed=0, verbose=0):
 def domain_classifier(dataset, verbose=1):
     """The classifier of `dataset` as an extractor: the shipped one, else the cached one,
     trained on first use."""
-    if dataset not in CLASSIFIER_DATASETS:
+    if dataset not in data.KERAS_DATASETS:  # the datasets with labels (data.labelled_split)
         raise UserError(f"there is no domain classifier for {dataset!r}; it exists for "
-                        f"{CLASSIFIER_DATASETS}; use --feature_extractor=inception_v3")
+                        f"{data.KERAS_DATASETS}; use --feature_extractor=inception_v3")
     filename = f"{dataset}-v{_CLASSIFIER_VERSION}"
     model, info = _load_classifier(os.path.join(SHIPPED_CLASSIFIERS, filename))
     if model is None:
@@ -268,7 +267,7 @@ def make(kind, dataset, inception_weights=None, verbose=1):
         raise UserError(f"unknown feature extractor {kind!r}; choose one of {EXTRACTORS}")
     if kind == "auto":
         kind = ("identity" if dataset in data.DATASETS_2D else
-                "domain_classifier" if dataset in CLASSIFIER_DATASETS else "inception_v3")
+                "domain_classifier" if dataset in data.KERAS_DATASETS else "inception_v3")
     if kind == "identity":
         return Identity()
     if dataset in data.DATASETS_2D:

@@ -16,6 +16,7 @@ use it, and the reconstruction gives the energy.
 """
 import keras
 
+from tfgan_variants.errors import ConfigError
 from tfgan_variants.networks import began, common
 
 #: Code size when `config.networks.code_dim` is not set.
@@ -24,7 +25,7 @@ DEFAULT_CODE_DIM = 32
 
 def mlp(data_dim=2, code_dim=DEFAULT_CODE_DIM, width=128, depth=3, norm="none"):
     if norm not in ("none", "spectral", "layer"):
-        raise ValueError(f"MLP norm must be 'none', 'spectral' or 'layer', got {norm!r}")
+        raise ConfigError(f"MLP norm must be 'none', 'spectral' or 'layer', got {norm!r}")
     samples = keras.Input((data_dim,), name="samples")
     x = samples
     for _ in range(depth):

@@ -17,6 +17,7 @@ model has n = 128 and h = 64.
 """
 import keras
 
+from tfgan_variants.errors import ConfigError
 from tfgan_variants.networks import common
 
 
@@ -67,7 +68,7 @@ def discriminator(image_shape, output_dim=1, width=64, norm="none", dropout=0.0)
     """BEGAN's encoder with a linear head of `output_dim` units, for variants whose critic is
     not an autoencoder; BEGAN uses no normalisation and no dropout, so neither is offered."""
     if norm != "none" or dropout:
-        raise ValueError(f"the 'began' architecture has no normalisation or dropout, got "
+        raise ConfigError(f"the 'began' architecture has no normalisation or dropout, got "
                          f"norm {norm!r} and dropout {dropout}")
     return encoder(image_shape, output_dim, width)
 

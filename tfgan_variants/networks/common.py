@@ -3,13 +3,14 @@ import keras
 import tensorflow as tf
 
 from tfgan_variants import layers as tfgan_layers
+from tfgan_variants.errors import ConfigError
 
 NORMS = ("none", "batch", "layer", "spectral")
 
 
 def check_norm(norm):
     if norm not in NORMS:
-        raise ValueError(f"norm must be one of {NORMS}, got {norm!r}")
+        raise ConfigError(f"norm must be one of {NORMS}, got {norm!r}")
 
 
 def weight_layer(layer, norm):
@@ -50,7 +51,7 @@ class Dropout(keras.layers.Dropout):
 def dropout(rate):
     """A Dropout layer, or None (no layer at all, as before the option) for rate 0."""
     if not 0.0 <= rate < 1.0:
-        raise ValueError(f"dropout rate must be in [0, 1), got {rate}")
+        raise ConfigError(f"dropout rate must be in [0, 1), got {rate}")
     return Dropout(rate) if rate > 0 else None
 
 
@@ -86,7 +87,7 @@ def upsampling_plan(size, smallest_base=4):
         size //= 2
         steps += 1
     if steps == 0:
-        raise ValueError(f"image size {size} cannot be reached by 2x upsampling from >= "
+        raise ConfigError(f"image size {size} cannot be reached by 2x upsampling from >= "
                          f"{smallest_base}")
     return size, steps
 
@@ -94,5 +95,5 @@ def upsampling_plan(size, smallest_base=4):
 def check_square(image_shape):
     height, width, _ = image_shape
     if height != width:
-        raise ValueError(f"square images expected, got {height}x{width}")
+        raise ConfigError(f"square images expected, got {height}x{width}")
     return height

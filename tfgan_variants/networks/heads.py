@@ -9,6 +9,7 @@ standard deviation is fixed to 1 (Section 5: "we simply treat it as a factored G
 """
 import keras
 
+from tfgan_variants.errors import ConfigError
 from tfgan_variants.networks import common
 
 
@@ -16,7 +17,7 @@ def q_head(feature_dim, categories, continuous, width=128):
     """keras.Model: D's penultimate features [batch, feature_dim] ->
     (categorical logits [batch, categories], continuous means [batch, continuous])."""
     if categories < 2 or continuous < 1:
-        raise ValueError("InfoGAN needs >= 2 categories and >= 1 continuous code, got "
+        raise ConfigError("InfoGAN needs >= 2 categories and >= 1 continuous code, got "
                          f"{categories} and {continuous}")
     features = keras.Input((feature_dim,), name="features")
     hidden = keras.layers.LeakyReLU(0.2)(keras.layers.Dense(width)(features))

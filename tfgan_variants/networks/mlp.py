@@ -1,6 +1,7 @@
 """Multilayer perceptrons for low-dimensional data (the 2-D mixtures of PacGAN / VEEGAN)."""
 import keras
 
+from tfgan_variants.errors import ConfigError
 from tfgan_variants.networks import common
 
 
@@ -15,7 +16,7 @@ def generator(latent_dim, data_dim=2, width=128, depth=3):
 def discriminator(data_dim=2, output_dim=1, width=128, depth=3, norm="none", dropout=0.0):
     """Dense layers with LeakyReLU 0.2; `dropout` > 0 adds Dropout after each activation."""
     if norm not in ("none", "spectral", "layer"):
-        raise ValueError(f"MLP norm must be 'none', 'spectral' or 'layer', got {norm!r}")
+        raise ConfigError(f"MLP norm must be 'none', 'spectral' or 'layer', got {norm!r}")
     x = samples = keras.Input((data_dim,), name="samples")
     for _ in range(depth):
         x = common.weight_layer(keras.layers.Dense(width), norm)(x)

@@ -27,6 +27,7 @@ global pooling ('sum' as SN-GAN's code, 'global_average' as WGAN-GP's and Sphere
 """
 import keras
 
+from tfgan_variants.errors import ConfigError
 from tfgan_variants.networks import common
 
 #: image size -> (G's base size, G's widths: base map then each up-block, D's block widths,
@@ -44,7 +45,7 @@ def plan(image_shape):
     """The `PLANS` entry of square images of `image_shape` (H, W, C)."""
     size = common.check_square(image_shape)
     if size not in PLANS:
-        raise ValueError(f"the ResNet is defined for {sorted(PLANS)} px images, not {size} px")
+        raise ConfigError(f"the ResNet is defined for {sorted(PLANS)} px images, not {size} px")
     return PLANS[size]
 
 
@@ -60,7 +61,7 @@ class GlobalSumPooling2D(keras.layers.Layer):
 
 def _activation(name):
     if name not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {ACTIVATIONS}, got {name!r}")
+        raise ConfigError(f"activation must be one of {ACTIVATIONS}, got {name!r}")
     return keras.layers.ReLU() if name == "relu" else keras.layers.LeakyReLU(0.2)
 
 
@@ -123,7 +124,7 @@ def discriminator(image_shape, output_dim=1, width=128, norm="spectral", pooling
     """
     common.check_norm(norm)
     if pooling not in POOLINGS:
-        raise ValueError(f"pooling must be one of {POOLINGS}, got {pooling!r}")
+        raise ConfigError(f"pooling must be one of {POOLINGS}, got {pooling!r}")
     _, _, widths, downs = plan(image_shape)
     x = images = keras.Input(image_shape, name="images")
     for i, multiple in enumerate(widths):

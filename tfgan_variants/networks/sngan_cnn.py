@@ -10,6 +10,7 @@ pooling, Dense(n) with n = 1024 features to be projected onto the sphere.
 """
 import keras
 
+from tfgan_variants.errors import ConfigError
 from tfgan_variants.networks import common
 
 
@@ -32,7 +33,7 @@ def discriminator(image_shape, output_dim=1, width=64, norm="spectral", pooling=
     """The critic; `dropout` > 0 adds Dropout after each activation (CT-GAN)."""
     common.check_norm(norm)
     if pooling not in ("flatten", "global_average"):
-        raise ValueError(f"pooling must be 'flatten' or 'global_average', got {pooling!r}")
+        raise ConfigError(f"pooling must be 'flatten' or 'global_average', got {pooling!r}")
     _, steps = common.upsampling_plan(common.check_square(image_shape))
 
     def conv(x, filters, kernel, stride):
