@@ -1,37 +1,40 @@
 """tfgan_variants: the GAN family on one TensorFlow 2 / Keras 3 training engine.
 
-`VARIANTS` maps each variant's snake_case name to its `keras.Model` class. Two-network
-variants are built as `VARIANTS[name](generator=G, discriminator=D, latent_dim=k, **hparams)`.
+`VARIANTS`, the registry, maps each variant's snake_case name (`config.variant`) to its
+`keras.Model` class in its family's module of `tfgan_variants.models`. A variant is its class,
+its config (`configs/<name>.py`) and its line here; the tests, the command line and the
+benchmarks take the list from this registry.
 """
 import os
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
-from tfgan_variants import models  # noqa: E402
+from tfgan_variants.models import (  # noqa: E402
+    autoencoding, divergence, energy, infogan, ipm, localized, mmd)
 
 VARIANTS = {
-    "gan": models.MinimaxGAN,
-    "ns_gan": models.NSGAN,
-    "lsgan": models.LSGAN,
-    "softmax_gan": models.SoftmaxGAN,
-    "fgan": models.FGAN,
-    "wgan": models.WGAN,
-    "wgan_gp": models.WGANGP,
-    "wgan_lp": models.WGANLP,
-    "wgan_ct": models.WGANCT,
-    "dragan": models.DRAGAN,
-    "sngan": models.SNGAN,
-    "sphere_gan": models.SphereGAN,
-    "mmd_gan": models.MMDGAN,
-    "cramer_gan": models.CramerGAN,
-    "ebgan": models.EBGAN,
-    "began": models.BEGAN,
-    "magan": models.MAGAN,
-    "loss_sensitive_gan": models.LossSensitiveGAN,
-    "vae_gan": models.VAEGAN,
-    "bigan": models.BiGAN,
-    "infogan": models.InfoGAN,
-    "localized_gan": models.LocalizedGAN,
+    "gan": divergence.MinimaxGAN,
+    "ns_gan": divergence.NSGAN,
+    "lsgan": divergence.LSGAN,
+    "softmax_gan": divergence.SoftmaxGAN,
+    "fgan": divergence.FGAN,
+    "wgan": ipm.WGAN,
+    "wgan_gp": ipm.WGANGP,
+    "wgan_lp": ipm.WGANLP,
+    "wgan_ct": ipm.WGANCT,
+    "dragan": ipm.DRAGAN,
+    "sngan": ipm.SNGAN,
+    "sphere_gan": ipm.SphereGAN,
+    "mmd_gan": mmd.MMDGAN,
+    "cramer_gan": mmd.CramerGAN,
+    "ebgan": energy.EBGAN,
+    "began": energy.BEGAN,
+    "magan": energy.MAGAN,
+    "loss_sensitive_gan": energy.LossSensitiveGAN,
+    "vae_gan": autoencoding.VAEGAN,
+    "bigan": autoencoding.BiGAN,
+    "infogan": infogan.InfoGAN,
+    "localized_gan": localized.LocalizedGAN,
 }
 
 __all__ = ["VARIANTS"]

@@ -9,11 +9,32 @@ sums, so one and N replicas make the same update. Outside a strategy they are th
 import tensorflow as tf
 
 
+def replica_context():
+    """(replica id, number of replicas) of the running replica function; (0, 1) outside one
+    and in a cross-replica context, which behaves as a single replica."""
+    context = tf.distribute.get_replica_context()
+    if context is None:
+        return 0, 1
+    return context.replica_id_in_sync_group, context.num_replicas_in_sync
+
+
+def per_replica(loss):
+    """loss / num_replicas: the all-reduce *sum* of gradients then averages the replicas, so
+    that one replica and N replicas with the same global batch make the same update."""
+    return loss / replica_context()[1]
+
+
 def _context():
     context = tf.distribute.get_replica_context()
     if context is None or context.num_replicas_in_sync == 1:
         return None
     return context
+
+
+def global_total(x):
+    """x summed elementwise over every replica's tensor (the same shape as x)."""
+    context = _context()
+    return x if context is None else context.all_reduce(tf.distribute.ReduceOp.SUM, x)
 
 
 def global_batch(outputs):

@@ -14,6 +14,7 @@ Both objectives are means of per-example terms, so the engine's 1/num_replicas s
 makes one and N replicas take the same step. The encoder/generator update gets its own slice
 of real data (`generator_needs_real`).
 """
+import dataclasses
 import io
 
 import numpy as np
@@ -21,6 +22,7 @@ import tensorflow as tf
 from PIL import Image
 
 from tfgan_variants import losses, networks, visualize
+from tfgan_variants.errors import ConfigError
 from tfgan_variants.models.base import GAN
 from tfgan_variants.networks import common
 from tfgan_variants.networks import encoder as encoder_networks
@@ -151,30 +153,19 @@ class BiGAN(AutoencodingGAN):
         return (self.discriminator([real, code], training=True),
                 self.discriminator([fake, z], training=True))
 
-    def discriminator_step(self, real):
-        z = self.sample_latent(tf.shape(real)[0])
-        fake = self.generator(z, training=True)
-        code = self.encode(real)
-        real, fake = self.add_instance_noise(real), self.add_instance_noise(fake)
+    def discriminator_objective(self, context):
+        real, fake = context.discriminator_inputs()
+        code = self.encode(context.real)
+        loss = losses.bigan_discriminator_loss(*self._pair_logits(real, code, fake, context.z))
+        return loss, {"d_loss": loss}
 
-        def objective():
-            loss = losses.bigan_discriminator_loss(*self._pair_logits(real, code, fake, z))
-            return loss, {"d_loss": loss}
-
-        return self.critic_update(objective)
-
-    def generator_step(self, batch_size, real=None):
-        z = self.sample_latent(batch_size)
-
-        def objective():
-            fake = self.generator(z, training=True)
-            loss = losses.bigan_generator_encoder_loss(
-                *self._pair_logits(real, self.encode(real), fake, z))
-            return loss, {"g_loss": loss}
-
-        error = losses.reconstruction_error(real, self.reconstruct(real))  # before the update
-        logs = self.generator_update(objective)
-        return {**logs, "reconstruction_error": error}
+    def generator_objective(self, context):
+        real, fake = context.real, context.fake
+        loss = losses.bigan_generator_encoder_loss(
+            *self._pair_logits(real, self.encode(real), fake, context.z))
+        # G(E(x)) with the weights before this update, in inference mode.
+        error = losses.reconstruction_error(real, self.reconstruct(real))
+        return loss, {"g_loss": loss, "reconstruction_error": error}
 
 
 class VAEGAN(AutoencodingGAN):
@@ -211,7 +202,7 @@ class VAEGAN(AutoencodingGAN):
                  non_saturating=True, **kwargs):
         super().__init__(generator, discriminator, latent_dim, encoder=encoder, **kwargs)
         if not isinstance(discriminator.output, (list, tuple)) or len(discriminator.output) != 2:
-            raise ValueError("vae_gan needs a discriminator returning (Dis_l(x), logit) "
+            raise ConfigError("vae_gan needs a discriminator returning (Dis_l(x), logit) "
                              "(networks.encoder.feature_discriminator)")
         self.gamma = float(gamma)
         self.non_saturating = bool(non_saturating)
@@ -244,24 +235,25 @@ class VAEGAN(AutoencodingGAN):
     def _logits(self, samples):
         return self.discriminator(samples, training=True)[1]
 
-    def discriminator_step(self, real):
-        batch = tf.shape(real)[0]
-        z_prior = self.sample_latent(batch)
-        z_posterior = self.encode(real)
-        prior_fake, reconstruction = self._decode(z_prior, z_posterior)
-        real = self.add_instance_noise(real)
-        prior_fake = self.add_instance_noise(prior_fake)
-        reconstruction = self.add_instance_noise(reconstruction)
+    def discriminator_objective(self, context):
+        z_prior = context.z
+        prior_fake, reconstruction = self._decode(z_prior, self.encode(context.real))
+        real, prior_fake, reconstruction = (
+            context.noisy(x) for x in (context.real, prior_fake, reconstruction))
+        loss = losses.vae_gan_discriminator_loss(
+            self._logits(real), self._logits(prior_fake), self._logits(reconstruction))
+        return loss, {"d_loss": loss}
 
-        def objective():
-            loss = losses.vae_gan_discriminator_loss(
-                self._logits(real), self._logits(prior_fake), self._logits(reconstruction))
-            return loss, {"d_loss": loss}
+    def generator_update(self):
+        """One update of G and E by `g_optimizer`, each down the gradient of its own loss."""
+        update = super().generator_update()
+        return dataclasses.replace(update, variables={
+            "decoder": self.generator.trainable_variables,
+            "encoder": self.encoder.trainable_variables})
 
-        return self.critic_update(objective)
-
-    def objectives(self, real, z_prior):
-        """{'encoder': L_prior + L_llike, 'decoder': gamma L_llike - L'_GAN} and the logs."""
+    def generator_objective(self, context):
+        """{'decoder': gamma L_llike - L'_GAN, 'encoder': L_prior + L_llike} and the logs."""
+        z_prior, real = context.z, context.real
         mean, log_variance = self.posterior(real)
         prior_fake, reconstruction = self._decode(
             z_prior, self.sample_posterior(mean, log_variance))
@@ -275,21 +267,4 @@ class VAEGAN(AutoencodingGAN):
                                               self.non_saturating)
         logs = {"g_loss": gan, "prior_loss": prior, "llike_loss": llike,
                 "reconstruction_error": losses.reconstruction_error(real, reconstruction)}
-        return {"encoder": prior + llike, "decoder": self.gamma * llike + gan}, logs
-
-    def generator_step(self, batch_size, real=None):
-        z_prior = self.sample_latent(batch_size)
-        encoder_variables = self.encoder.trainable_variables
-        decoder_variables = self.generator.trainable_variables
-        with tf.GradientTape(persistent=True) as tape:
-            objectives, logs = self.objectives(real, z_prior)
-            encoder_loss = self.g_optimizer.scale_loss(self.per_replica(objectives["encoder"]))
-            decoder_loss = self.g_optimizer.scale_loss(self.per_replica(objectives["decoder"]))
-        grads = (tape.gradient(decoder_loss, decoder_variables)
-                 + tape.gradient(encoder_loss, encoder_variables))
-        del tape
-        grads = self.guarded(grads, {"decoder_loss": objectives["decoder"],
-                                     "encoder_loss": objectives["encoder"]})
-        self.g_optimizer.apply_gradients(zip(grads, decoder_variables + encoder_variables))
-        self.count_step()
-        return logs
+        return {"decoder": self.gamma * llike + gan, "encoder": prior + llike}, logs

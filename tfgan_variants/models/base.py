@@ -1,38 +1,44 @@
-"""The training engine: one `GAN` base class with the one generic `train_step`.
+"""The training engine: the `GAN` base class and its one update path.
 
-A variant that only changes the objective overrides `discriminator_loss` and
-`generator_loss`; one that adds a term (a gradient penalty, a consistency term) overrides
-`discriminator_objective` or `generator_objective`; one with a different schedule or extra
-state overrides the smallest hook that differs (`after_discriminator_update`, ...).
+A training step runs the updates of `GAN.schedule`: `n_critic` critic updates, then one
+generator update (`Update`). Each is applied by `GAN.apply_update`, the only place that
+opens a gradient tape, scales the loss, checks it, applies the gradients and runs what
+follows. A variant declares what differs:
+
+* a loss-only variant overrides `discriminator_loss` and `generator_loss`;
+* one that adds a term or reads more than D's outputs overrides `discriminator_objective`
+  or `generator_objective`, functions of the update's `Context`;
+* one with state or a constraint after an update overrides `after_critic_update` or
+  `after_generator_update`; one with other variables, losses or a skip rule overrides
+  `critic_update` or `generator_update` (or `schedule`).
 
 Three properties hold for every variant because they live here:
 
 * Distribution: Keras' `apply_gradients` all-reduce *sums* gradients over replicas, so each
   replica's loss (a mean over its slice of the batch) is scaled by 1/num_replicas before
-  differentiation. The sum is then the gradient of the global-batch mean, and one replica
-  and N replicas with the same global batch make the same update.
-* Randomness: every draw (latent noise, interpolation coefficients, ...) is a stateless
-  function of (seed, training step, draw index). A draw generates the values for the whole
-  global batch and each replica keeps its own slice, so replicas get different noise, and
-  the noise of a global batch does not depend on how many replicas share it. Because the
-  step is the generator optimizer's iteration count, restoring a checkpoint restores the
-  random stream exactly.
-* n_critic: the batch a step receives holds `n_critic` discriminator batches; each
-  discriminator update gets its own slice of real data and fresh noise (Gulrajani et al.
-  2017, Algorithm 1; Arjovsky et al. 2017, Algorithm 1). A generator objective that needs
-  data gets one more slice (`real_slices` in all). Slices are strided (rows k,
-  k + real_slices, ...), so the k-th global slice is the same whatever the replica count.
+  differentiation (`replicas.per_replica`). The sum is then the gradient of the global-batch
+  mean, and one replica and N replicas with the same global batch make the same update.
+* Randomness: every draw (latent noise, interpolation coefficients, dropout masks, ...) is
+  a stateless function of (seed, training step, draw index). A draw generates the values for
+  the whole global batch and each replica keeps its own slice, so replicas get different
+  noise, and the noise of a global batch does not depend on how many replicas share it.
+  The step counter is checkpointed, so restoring a checkpoint restores the random stream.
+* Real data: the batch a step receives holds one slice of real data per update that uses
+  it (`Update.uses_real`): n_critic for the critic (Gulrajani et al. 2017, Algorithm 1;
+  Arjovsky et al. 2017, Algorithm 1), plus one for a generator objective that reads data.
+  Slices are strided (rows k, k + slices, ...), so the k-th global slice is the same
+  whatever the replica count.
 """
+import dataclasses
 import threading
 
 import keras
 import tensorflow as tf
 
-from tfgan_variants import networks
-
-
-#: The marker of the divergence guard's error (`GAN._update`), found by training.py.
-DIVERGED = "non-finite loss"
+from tfgan_variants import distribution, networks, replicas
+from tfgan_variants.errors import ConfigError
+from tfgan_variants.models.guard import DivergenceGuard
+from tfgan_variants.models.update import Context, Update
 
 
 class _DrawCounter(threading.local):
@@ -40,14 +46,6 @@ class _DrawCounter(threading.local):
     traces each replica's step in its own thread, interleaved at synchronisation points."""
 
     index = 0
-
-
-def _replica_context():
-    """(replica id, number of replicas), also outside any strategy."""
-    context = tf.distribute.get_replica_context()
-    if context is None:  # cross-replica context: behave like a single replica
-        return 0, 1
-    return context.replica_id_in_sync_group, context.num_replicas_in_sync
 
 
 class GAN(keras.Model):
@@ -71,12 +69,11 @@ class GAN(keras.Model):
 
     #: Names of the scalars the model logs; a variant that logs more extends this tuple.
     metric_names = ("d_loss", "g_loss")
-    #: True when the generator's objective compares G(z) with data (MMD-GAN, Cramér GAN): a
-    #: step's batch then holds one more slice of real data, for the generator update, and
-    #: the objective is called as `generator_objective(fake, real)`.
+    #: True when the generator's objective compares G(z) with data (Softmax GAN, MMD-GAN,
+    #: Cramér GAN, ...): its update then gets a slice of real data, `context.real`.
     generator_needs_real = False
     #: A checkpointed scalar weight that both optimizers' learning rates are multiplied by
-    #: (`training.make_optimizer`), for a variant that adapts them as it trains (BEGAN);
+    #: (`optimizers.make_optimizer`), for a variant that adapts them as it trains (BEGAN);
     #: None keeps the configured rates.
     learning_rate_scale = None
 
@@ -85,9 +82,9 @@ class GAN(keras.Model):
                  instance_noise_steps=None, **kwargs):
         super().__init__(**kwargs)
         if n_critic < 1:
-            raise ValueError(f"n_critic must be >= 1, got {n_critic}")
+            raise ConfigError(f"n_critic must be >= 1, got {n_critic}")
         if instance_noise < 0 or (instance_noise > 0 and not instance_noise_steps):
-            raise ValueError("instance_noise must be >= 0, and > 0 needs instance_noise_steps "
+            raise ConfigError("instance_noise must be >= 0, and > 0 needs instance_noise_steps "
                              f"(got {instance_noise}, {instance_noise_steps})")
         self.generator = generator
         self.discriminator = discriminator
@@ -98,11 +95,13 @@ class GAN(keras.Model):
         self.instance_noise = float(instance_noise)
         self.instance_noise_steps = instance_noise_steps
         self.trackers = {name: keras.metrics.Mean(name=name) for name in self.metric_names}
-        # The model's own count of generator updates (not g_optimizer.iterations, which a
-        # loss-scale optimizer does not advance when it skips an overflowing update).
+        # Completed training steps. Not g_optimizer.iterations: a loss-scale optimizer does
+        # not advance it when it skips an overflowing update, and WGAN's warm-up undoes
+        # generator updates.
         self.steps_done = self.add_weight(name="step", shape=(), dtype="int64",
                                           initializer="zeros", trainable=False,
                                           aggregation="only_first_replica")
+        self.guard = DivergenceGuard()
         self._draws = _DrawCounter()
         self.built = True  # G and D are built keras Models; `call` needs nothing more.
 
@@ -111,7 +110,7 @@ class GAN(keras.Model):
     def build_networks(cls, config, data_shape, latent_dim):
         """The networks the constructor takes, by keyword, from a `config.networks` block.
 
-        `training.build_model` calls this and passes the dict to the constructor. The default
+        `build.build_model` calls this and passes the dict to the constructor. The default
         is G and D of `networks.build`; a variant with more networks (MMD-GAN's decoder, an
         encoder, a Q head) adds them here and lists their variables in `critic_variables` or
         `generator_variables`.
@@ -129,11 +128,6 @@ class GAN(keras.Model):
         """What `g_optimizer` trains: G, and any other network trained with it."""
         return self.generator.trainable_variables
 
-    @property
-    def real_slices(self):
-        """Slices of real data in a step's batch: one per critic update (+ the generator's)."""
-        return self.n_critic + int(self.generator_needs_real)
-
     def compile(self, g_optimizer, d_optimizer, **kwargs):
         """Keeps both optimizers and builds their slots now, outside any replica function."""
         super().compile(**kwargs)
@@ -147,12 +141,14 @@ class GAN(keras.Model):
         return list(self.trackers.values())
 
     def call(self, z, training=False):
-        return self.generator(z, training=training)
+        return self.generate(z, training=training)
 
     # ----------------------------------------------------------------- randomness
     @property
     def step(self):
-        """Completed training steps (= generator updates)."""
+        """Completed training steps; within a step, the index of the step being run. (A
+        step is n_critic critic updates and one generator update, which WGAN's warm-up
+        may undo, so steps are not always generator updates.)"""
         return self.steps_done
 
     def _next_seed(self):
@@ -165,9 +161,10 @@ class GAN(keras.Model):
 
     def _draw(self, sampler, shape, dtype=tf.float32):
         """Draws `shape` for this replica: its slice of one draw for the global batch."""
-        replica, replicas = _replica_context()
+        replica, replicas_in_sync = replicas.replica_context()
         batch = shape[0]
-        values = sampler([batch * replicas, *shape[1:]], seed=self._next_seed(), dtype=dtype)
+        values = sampler([batch * replicas_in_sync, *shape[1:]], seed=self._next_seed(),
+                         dtype=dtype)
         return values[replica * batch:(replica + 1) * batch]
 
     def random_normal(self, shape):
@@ -175,6 +172,11 @@ class GAN(keras.Model):
 
     def random_uniform(self, shape):
         return self._draw(tf.random.stateless_uniform, shape)
+
+    def shared_uniform(self, shape):
+        """U[0, 1) values of `shape`, the same on every replica: a random choice that
+        belongs to the whole step, not to one replica's rows."""
+        return tf.random.stateless_uniform(shape, seed=self._next_seed())
 
     def sample_latent(self, batch_size):
         """z ~ N(0, I) of shape [batch_size, latent_dim]."""
@@ -198,6 +200,11 @@ class GAN(keras.Model):
         """Samples for latent vectors z [n, latent_dim], as `sample_latent` draws them. A
         variant whose generator takes more than z (codes, an input image) overrides this."""
         return self.generator(z, training=training)
+
+    def fake_samples(self, context):
+        """G's samples for an update (`Context.fake`): `generate(context.z)` in training
+        mode. A variant whose training samples are not those of `generate` overrides this."""
+        return self.generate(context.z, training=True)
 
     @property
     def exported_networks(self):
@@ -227,97 +234,96 @@ class GAN(keras.Model):
     def generator_loss(self, fake_output):
         raise NotImplementedError
 
-    def discriminator_objective(self, real, fake):
-        """(loss D minimises, scalars to log) for one batch of real and generated samples."""
+    def discriminator_objective(self, context):
+        """(loss D minimises, scalars to log) on the update's real and generated samples."""
+        real, fake = context.discriminator_inputs()
         loss = self.discriminator_loss(self.discriminator(real, training=True),
                                        self.discriminator(fake, training=True))
         return loss, {"d_loss": loss}
 
-    def generator_objective(self, fake):
-        """(loss G minimises, scalars to log) for one batch of generated samples."""
-        loss = self.generator_loss(self.discriminator(fake, training=True))
+    def generator_objective(self, context):
+        """(loss G minimises, scalars to log) on the update's generated samples."""
+        loss = self.generator_loss(self.discriminator(context.fake, training=True))
         return loss, {"g_loss": loss}
 
-    def after_discriminator_update(self):
-        """Hook run after every discriminator update (WGAN clips the critic here)."""
+    def after_critic_update(self, context, logs):
+        """Runs after every critic update (WGAN clips the critic here); returns logs to add."""
+
+    def after_generator_update(self, context, logs):
+        """Runs after every generator update; returns logs to add."""
+
+    # ----------------------------------------------------------------- the schedule
+    def critic_update(self):
+        return Update("d_loss", "d", self.critic_variables, self.discriminator_objective,
+                      after=self.after_critic_update)
+
+    def generator_update(self):
+        return Update("g_loss", "g", self.generator_variables, self.generator_objective,
+                      after=self.after_generator_update, uses_real=self.generator_needs_real,
+                      batch_multiplier=self.generator_batch_multiplier)
+
+    def schedule(self):
+        """The updates of one training step, in order."""
+        return [self.critic_update()] * self.n_critic + [self.generator_update()]
+
+    @property
+    def real_slices(self):
+        """Slices of real data in a step's batch: one per update that uses real data."""
+        return sum(update.uses_real for update in self.schedule())
 
     # ----------------------------------------------------------------- the step
-    @staticmethod
-    def per_replica(loss):
-        """loss / num_replicas: the all-reduce sum of gradients then averages the replicas."""
-        return loss / _replica_context()[1]
+    def apply_update(self, update, context):
+        """Applies `update` (see `Update`) on `context`; returns its logs.
 
-    def _update(self, optimizer, variables, objective):
-        """One step of `optimizer` on `variables` down the gradient of `objective() ->
-        (loss, logs)`, called inside the tape, the loss scaled by `per_replica` (and by the
-        optimizer's loss scale under mixed_float16); the logs.
-
-        The divergence guard: a NaN or Inf loss fails the step with an error that holds
-        `DIVERGED`, the loss's name and the step; nothing is saved after it, so the last
-        checkpoint is the last good state.
+        Inside one tape: the objective, each loss scaled by 1/num_replicas and by the
+        optimizer's loss scale under mixed_float16. Each loss is differentiated for its own
+        variables, the losses are checked by the divergence guard, the gradients applied
+        together, and `update.after` runs. With `update.skip`, the variables and optimizer
+        slots are restored where it is true.
         """
-        with tf.GradientTape() as tape:
-            loss, logs = objective()
-            scaled = optimizer.scale_loss(self.per_replica(loss))
-        grads = self.guarded(tape.gradient(scaled, variables), {next(iter(logs), "loss"): loss})
+        optimizer = {"d": self.d_optimizer, "g": self.g_optimizer}[update.optimizer]
+        groups = update.variable_groups()
+        variables = [v for group in groups.values() for v in group]
+        if update.skip is not None:
+            skip = update.skip()
+            iterations = optimizer.iterations
+            state = variables + [v for v in optimizer.variables if v is not iterations]
+            saved = [tf.identity(v) for v in state]
+        with tf.GradientTape(persistent=len(groups) > 1) as tape:
+            losses, logs = update.objective(context)
+            losses = losses if isinstance(losses, dict) else {None: losses}
+            scaled = {key: optimizer.scale_loss(replicas.per_replica(loss))
+                      for key, loss in losses.items()}
+        grads = [g for key, group in groups.items() for g in tape.gradient(scaled[key], group)]
+        del tape
+        self.guard.check({update.loss_name(key): loss for key, loss in losses.items()},
+                         self.step + 1)
         optimizer.apply_gradients(zip(grads, variables))
+        if update.skip is not None:
+            for variable, value in zip(state, saved):
+                variable.assign(tf.where(skip, value, variable))
+        if update.after is not None:
+            logs.update(update.after(context, logs) or {})
         return logs
-
-    def guarded(self, grads, losses):
-        """`grads`, available only once every loss of `losses` ({name: loss}) is checked
-        finite; otherwise the step fails with the divergence guard's error."""
-        checks = [tf.debugging.Assert(tf.reduce_all(tf.math.is_finite(loss)),
-                                      [DIVERGED, name, "in step", self.step + 1])
-                  for name, loss in losses.items()]
-        with tf.control_dependencies(checks):
-            return [tf.identity(g) if g is not None else None for g in grads]
-
-    def critic_update(self, objective):
-        """A discriminator update on `objective` (see `_update`), then its hook."""
-        logs = self._update(self.d_optimizer, self.critic_variables, objective)
-        self.after_discriminator_update()
-        return logs
-
-    def generator_update(self, objective):
-        """A generator update on `objective` (see `_update`); it completes a training step."""
-        logs = self._update(self.g_optimizer, self.generator_variables, objective)
-        self.count_step()
-        return logs
-
-    def count_step(self):
-        """Marks the training step complete; every step's generator update ends with it."""
-        self.steps_done.assign_add(1)
-
-    def discriminator_step(self, real):
-        fake = self.generator(self.sample_latent(tf.shape(real)[0]), training=True)
-        real, fake = self.add_instance_noise(real), self.add_instance_noise(fake)
-        return self.critic_update(lambda: self.discriminator_objective(real, fake))
-
-    def generator_step(self, batch_size, real=None):
-        z = self.sample_latent(batch_size)
-
-        def objective():
-            fake = self.generator(z, training=True)
-            return (self.generator_objective(fake, real) if self.generator_needs_real
-                    else self.generator_objective(fake))
-
-        return self.generator_update(objective)
 
     def train_step(self, data):
         real = data[0] if isinstance(data, (tuple, list)) else data
         self._draws.index = 0
-        logs = {}
-        slices = self.real_slices
-        for k in range(self.n_critic):
-            logs.update(self.discriminator_step(real[k::slices]))
-        batch = tf.shape(real)[0] // slices * self.generator_batch_multiplier
-        logs.update(self.generator_step(
-            batch, real[self.n_critic::slices] if self.generator_needs_real else None))
+        schedule = self.schedule()
+        slices = sum(update.uses_real for update in schedule)
+        rows = tf.shape(real)[0] // slices
+        logs, taken = {}, 0
+        for update in schedule:
+            context = Context(self, real[taken::slices] if update.uses_real else None,
+                              rows * update.batch_multiplier)
+            taken += update.uses_real
+            logs.update(self.apply_update(update, context))
+        self.steps_done.assign_add(1)
+        unknown = set(logs) - set(self.trackers)
+        if unknown:
+            raise ValueError(f"{type(self).__name__} logs {sorted(unknown)}, which its "
+                             f"metric_names {self.metric_names} lack; add them there")
         for name, value in logs.items():
             self.trackers[name].update_state(value)
-        results = {name: tracker.result() for name, tracker in self.trackers.items()}
-        if isinstance(tf.distribute.get_strategy(), tf.distribute.MultiWorkerMirroredStrategy):
-            # Keras 3.15 reduces a multi-worker step's outputs with reduce(MEAN, axis=0),
-            # which fails on scalars; training.TrainingMonitor turns these back into floats.
-            results = {name: tf.reshape(value, [1]) for name, value in results.items()}
-        return results
+        return distribution.step_outputs(
+            {name: tracker.result() for name, tracker in self.trackers.items()})

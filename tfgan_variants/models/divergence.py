@@ -1,5 +1,6 @@
 """The divergence family: objectives on a single output of D per sample."""
 from tfgan_variants import f_divergences, losses
+from tfgan_variants.errors import ConfigError
 from tfgan_variants.models.base import GAN
 from tfgan_variants.replicas import global_batch
 
@@ -42,7 +43,7 @@ class LSGAN(GAN):
     def __init__(self, *args, coding="0-1-1", **kwargs):
         super().__init__(*args, **kwargs)
         if coding not in self.CODINGS:
-            raise ValueError(f"unknown LSGAN coding {coding!r}; choose one of "
+            raise ConfigError(f"unknown LSGAN coding {coding!r}; choose one of "
                              f"{', '.join(self.CODINGS)}")
         self.coding = coding
         self.a, self.b, self.c = self.CODINGS[coding]
@@ -77,9 +78,10 @@ class SoftmaxGAN(GAN):
         return losses.softmax_discriminator_loss(global_batch(real_output),
                                                  global_batch(fake_output))
 
-    def generator_objective(self, fake, real):
+    def generator_objective(self, context):
+        fake = context.fake
         loss = losses.softmax_generator_loss(
-            global_batch(self.discriminator(real, training=True)),
+            global_batch(self.discriminator(context.real, training=True)),
             global_batch(self.discriminator(fake, training=True)))
         return loss, {"g_loss": loss}
 
@@ -107,7 +109,7 @@ class FGAN(GAN):
                  generator_form="alternative", **kwargs):
         super().__init__(*args, **kwargs)
         if generator_form not in self.GENERATOR_FORMS:
-            raise ValueError(f"unknown f-GAN generator_form {generator_form!r}; choose one of "
+            raise ConfigError(f"unknown f-GAN generator_form {generator_form!r}; choose one of "
                              f"{', '.join(self.GENERATOR_FORMS)}")
         self.divergence = f_divergences.get(divergence, pi=pi, alpha=alpha)
         self.generator_form = generator_form

@@ -9,13 +9,15 @@ data-dependent margin.
 State that changes during training (BEGAN's k_t, MAGAN's margin and its epoch sums) lives in
 non-trainable weights of the model, created with `only_first_replica` aggregation: the Run's
 checkpoint (`model=...`) saves them, a resumed run continues them, and they are updated once
-per training step, in `generator_step`, from whole-global-batch means (`replicas.global_mean`),
-so every replica computes the same new value and one and N replicas agree.
+per training step, after the generator update, from whole-global-batch means
+(`replicas.global_mean`), so every replica computes the same new value and one and N replicas
+agree.
 """
 import keras
 import tensorflow as tf
 
 from tfgan_variants import losses, networks, penalties
+from tfgan_variants.errors import ConfigError
 from tfgan_variants.models.base import GAN
 from tfgan_variants.networks import autoencoder
 from tfgan_variants.replicas import global_batch, global_mean
@@ -54,8 +56,9 @@ class AutoencoderGAN(GAN):
     def energy(self, samples):
         return self.autoencode(samples)[0]
 
-    def discriminator_energies(self, real, fake):
-        """(energies of real, of fake, logs with their batch means)."""
+    def discriminator_energies(self, context):
+        """(energies of the update's real and fake inputs, logs with their batch means)."""
+        real, fake = context.discriminator_inputs()
         real_energy, fake_energy = self.energy(real), self.energy(fake)
         return real_energy, fake_energy, {"real_energy": tf.reduce_mean(real_energy),
                                           "fake_energy": tf.reduce_mean(fake_energy)}
@@ -74,19 +77,16 @@ class AutoencoderGAN(GAN):
         """Updates the variant's state; returns scalars to log. Runs once per step."""
         raise NotImplementedError
 
-    def discriminator_step(self, real):
-        logs = super().discriminator_step(real)
+    def after_critic_update(self, context, logs):
         if self.stateful:
             self._step_real_energy.assign(global_mean(logs["real_energy"]))
             self._step_fake_energy.assign(global_mean(logs["fake_energy"]))
-        return logs
 
-    def generator_step(self, batch_size, real=None):
-        logs = super().generator_step(batch_size, real)
+    def after_generator_update(self, context, logs):
         if self.stateful:
-            logs.update(self.update_state(self._step_real_energy, self._step_fake_energy,
-                                          global_mean(logs["g_loss"])))
-        return logs
+            return self.update_state(self._step_real_energy, self._step_fake_energy,
+                                     global_mean(logs["g_loss"]))
+        return None
 
 
 class EBGAN(AutoencoderGAN):
@@ -118,13 +118,13 @@ class EBGAN(AutoencoderGAN):
     def margin(self):
         return self._margin
 
-    def discriminator_objective(self, real, fake):
-        real_energy, fake_energy, logs = self.discriminator_energies(real, fake)
+    def discriminator_objective(self, context):
+        real_energy, fake_energy, logs = self.discriminator_energies(context)
         loss = losses.margin_discriminator_loss(real_energy, fake_energy, self.margin)
         return loss, {"d_loss": loss, **logs}
 
-    def generator_objective(self, fake):
-        fake_energy, codes = self.autoencode(fake)
+    def generator_objective(self, context):
+        fake_energy, codes = self.autoencode(context.fake)
         loss = losses.energy_generator_loss(fake_energy)
         pt = (losses.pulling_away_term(global_batch(codes)) if self.pt_weight
               else tf.constant(0.0))
@@ -164,9 +164,9 @@ class BEGAN(AutoencoderGAN):
                  k_0=0.0, stall_window=0, stall_tolerance=0.0, **kwargs):
         super().__init__(generator, discriminator, latent_dim, **kwargs)
         if not 0.0 <= k_0 <= 1.0:
-            raise ValueError(f"k_0 must lie in [0, 1], got {k_0}")
+            raise ConfigError(f"k_0 must lie in [0, 1], got {k_0}")
         if stall_window < 0 or not 0.0 <= stall_tolerance < 1.0:
-            raise ValueError("stall_window must be >= 0 and stall_tolerance in [0, 1), got "
+            raise ConfigError("stall_window must be >= 0 and stall_tolerance in [0, 1), got "
                              f"{stall_window} and {stall_tolerance}")
         self.gamma = float(gamma)
         self.lambda_k = float(lambda_k)
@@ -177,13 +177,13 @@ class BEGAN(AutoencoderGAN):
         self.window_sum = self._state("window_sum")
         self.best_window_mean = self._state("best_window_mean", float("inf"))
 
-    def discriminator_objective(self, real, fake):
-        real_energy, fake_energy, logs = self.discriminator_energies(real, fake)
+    def discriminator_objective(self, context):
+        real_energy, fake_energy, logs = self.discriminator_energies(context)
         loss = losses.began_discriminator_loss(real_energy, fake_energy, self.k)
         return loss, {"d_loss": loss, **logs}
 
-    def generator_objective(self, fake):
-        loss = losses.energy_generator_loss(self.energy(fake))
+    def generator_objective(self, context):
+        loss = losses.energy_generator_loss(self.energy(context.fake))
         return loss, {"g_loss": loss}
 
     def update_state(self, real_energy, fake_energy, generator_energy):
@@ -198,9 +198,10 @@ class BEGAN(AutoencoderGAN):
                 "lr_scale": tf.identity(self.learning_rate_scale)}
 
     def _halve_learning_rate_on_stall(self, convergence):
-        """Windows are aligned on the step counter, which already counts this step."""
+        """Windows are aligned on the step counter: a window ends with step index
+        stall_window - 1, 2 stall_window - 1, ..."""
         total = self.window_sum + convergence
-        window_ends = tf.equal(self.step % self.stall_window, 0)
+        window_ends = tf.equal((self.step + 1) % self.stall_window, 0)
         mean = total / self.stall_window
         best = self.best_window_mean
         stalled = window_ends & (mean > (1.0 - self.stall_tolerance) * best)
@@ -243,7 +244,7 @@ class MAGAN(EBGAN):
         super().__init__(generator, discriminator, latent_dim, margin=margin,
                          pt_weight=pt_weight, **kwargs)
         if epoch_steps < 1 or pretrain_epochs < 0:
-            raise ValueError("epoch_steps must be >= 1 and pretrain_epochs >= 0, got "
+            raise ConfigError("epoch_steps must be >= 1 and pretrain_epochs >= 0, got "
                              f"{epoch_steps}, {pretrain_epochs}")
         self.epoch_steps = int(epoch_steps)
         self.pretrain_steps = int(pretrain_epochs) * self.epoch_steps
@@ -260,19 +261,19 @@ class MAGAN(EBGAN):
         """1.0 once pre-training is over, 0.0 during it, at the current step."""
         return tf.cast(self.step >= self.pretrain_steps, tf.float32)
 
-    def discriminator_objective(self, real, fake):
-        real_energy, fake_energy, logs = self.discriminator_energies(real, fake)
+    def discriminator_objective(self, context):
+        real_energy, fake_energy, logs = self.discriminator_energies(context)
         hinge = losses.margin_discriminator_loss(0.0, fake_energy, self.margin)
         loss = losses.energy_generator_loss(real_energy) + self.adversarial() * hinge
         return loss, {"d_loss": loss, **logs}
 
-    def generator_objective(self, fake):
-        loss, logs = super().generator_objective(fake)
+    def generator_objective(self, context):
+        loss, logs = super().generator_objective(context)
         return self.adversarial() * loss, logs
 
     def update_state(self, real_energy, fake_energy, generator_energy):
         """Epoch sums and the margin rule, from the discriminator update's energies."""
-        step = self.step - 1  # the generator update of this step has been applied
+        step = self.step
         real_sum = self.epoch_real_sum + real_energy
         fake_sum = self.epoch_fake_sum + fake_energy
         epoch_end = tf.equal((step + 1) % self.epoch_steps, 0)
@@ -316,7 +317,7 @@ class LossSensitiveGAN(GAN):
     Args:
         tau: the margin's scale (2e-4 for images). lambda_weight: lambda. gamma: weight of
         E[L(x)]. slope: nu. weight_decay: wd. activation: 'relu' (the paper) or 'softplus'.
-        gp_weight: weight of the gradient-norm penalty on L_theta (0: off).
+        gp_weight: weight of the gradient-norm penalty on L_theta (0: off, logged as 0).
     """
 
     metric_names = GAN.metric_names + ("margin", "gradient_penalty")
@@ -327,7 +328,7 @@ class LossSensitiveGAN(GAN):
                  **kwargs):
         super().__init__(generator, discriminator, latent_dim, **kwargs)
         if activation not in self.ACTIVATIONS:
-            raise ValueError(f"activation must be one of {sorted(self.ACTIVATIONS)}, "
+            raise ConfigError(f"activation must be one of {sorted(self.ACTIVATIONS)}, "
                              f"got {activation!r}")
         self.activation = self.ACTIVATIONS[activation]
         self.tau = float(tau)
@@ -336,7 +337,7 @@ class LossSensitiveGAN(GAN):
         self.slope = float(slope)
         self.weight_decay = float(weight_decay)
         if gp_weight < 0:
-            raise ValueError(f"gp_weight must be >= 0, got {gp_weight}")
+            raise ConfigError(f"gp_weight must be >= 0, got {gp_weight}")
         self.gp_weight = float(gp_weight)
 
     def loss_function(self, samples, training=True):
@@ -344,7 +345,8 @@ class LossSensitiveGAN(GAN):
         output = tf.cast(self.discriminator(samples, training=training), tf.float32)
         return self.activation(tf.reshape(output, [tf.shape(output)[0]]))
 
-    def discriminator_objective(self, real, fake):
+    def discriminator_objective(self, context):
+        real, fake = context.discriminator_inputs()
         margin = losses.l1_margin(real, fake, self.tau)
         loss = losses.loss_sensitive_discriminator_loss(
             self.loss_function(real), self.loss_function(fake), margin, self.lambda_weight,
@@ -352,14 +354,14 @@ class LossSensitiveGAN(GAN):
         decay = 0.5 * self.weight_decay * tf.add_n(
             [tf.reduce_sum(tf.square(tf.cast(w, tf.float32)))
              for w in self.discriminator.trainable_variables])
-        logs = {"d_loss": loss, "margin": tf.reduce_mean(margin)}
-        if self.gp_weight:
-            points = penalties.interpolate(real, fake, self.random_uniform([tf.shape(real)[0]]))
-            penalty = penalties.gradient_penalty(self.loss_function, points)
-            logs["gradient_penalty"] = penalty
-            return loss + decay + self.gp_weight * penalty, logs
-        return loss + decay, logs
+        if not self.gp_weight:  # off: no draw, and the penalty is 0
+            return loss + decay, {"d_loss": loss, "margin": tf.reduce_mean(margin),
+                                  "gradient_penalty": tf.constant(0.0)}
+        points = penalties.interpolate(real, fake, self.random_uniform([tf.shape(real)[0]]))
+        penalty = penalties.gradient_penalty(self.loss_function, points)
+        return loss + decay + self.gp_weight * penalty, {
+            "d_loss": loss, "margin": tf.reduce_mean(margin), "gradient_penalty": penalty}
 
-    def generator_objective(self, fake):
-        loss = losses.energy_generator_loss(self.loss_function(fake))
+    def generator_objective(self, context):
+        loss = losses.energy_generator_loss(self.loss_function(context.fake))
         return loss, {"g_loss": loss}

@@ -24,6 +24,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfgan_variants import losses, visualize
+from tfgan_variants.errors import ConfigError
 from tfgan_variants.models.base import GAN
 from tfgan_variants.networks import common, heads
 
@@ -48,7 +49,7 @@ class InfoGAN(GAN):
         self.continuous = int(q_head.outputs[1].shape[-1])
         self.noise_dim = self.latent_dim - self.categories - self.continuous
         if self.noise_dim < 1:
-            raise ValueError(f"latent_dim {latent_dim} leaves no noise beside "
+            raise ConfigError(f"latent_dim {latent_dim} leaves no noise beside "
                              f"{self.categories} categories and {self.continuous} "
                              "continuous codes")
         self.information_weight = float(information_weight)
@@ -88,47 +89,34 @@ class InfoGAN(GAN):
     def generate(self, z, training=False):
         return self.generate_from_codes(*self.codes(z), training=training)
 
-    def call(self, z, training=False):
-        return self.generate(z, training=training)
-
     def predict_codes(self, samples, training=False):
         """Q's (categorical logits, continuous means) for samples."""
         features, _ = self.critic_with_features(samples, training=training)
         return self.q_head(features, training=training)
 
     # ----------------------------------------------------------------- the step
-    def _fake_and_codes(self, batch_size):
-        noise, categorical, continuous = self.codes(self.sample_latent(batch_size))
-        fake = self.generate_from_codes(noise, categorical, continuous, training=True)
-        return fake, tf.one_hot(categorical, self.categories), continuous
-
-    def _information(self, fake_features, one_hot, continuous):
+    def _information(self, context, fake_features):
+        """L_I for the update's generated batch: Q on its features against the codes of
+        `context.z` that made it."""
+        _, categorical, continuous = self.codes(context.z)
         logits, means = self.q_head(fake_features, training=True)
-        return losses.infogan_information_bound(logits, one_hot, means, continuous)
+        return losses.infogan_information_bound(
+            logits, tf.one_hot(categorical, self.categories), means, continuous)
 
-    def discriminator_step(self, real):
-        fake, one_hot, continuous = self._fake_and_codes(tf.shape(real)[0])
-        real, fake = self.add_instance_noise(real), self.add_instance_noise(fake)
+    def discriminator_objective(self, context):
+        real, fake = context.discriminator_inputs()
+        real_logits = self.discriminator(real, training=True)
+        features, fake_logits = self.critic_with_features(fake, training=True)
+        d_loss = losses.minimax_discriminator_loss(real_logits, fake_logits)
+        information = self._information(context, features)
+        return (d_loss - self.information_weight * information,
+                {"d_loss": d_loss, "information": information})
 
-        def objective():
-            real_logits = self.discriminator(real, training=True)
-            features, fake_logits = self.critic_with_features(fake, training=True)
-            d_loss = losses.minimax_discriminator_loss(real_logits, fake_logits)
-            information = self._information(features, one_hot, continuous)
-            return (d_loss - self.information_weight * information,
-                    {"d_loss": d_loss, "information": information})
-
-        return self.critic_update(objective)
-
-    def generator_step(self, batch_size, real=None):
-        def objective():
-            fake, one_hot, continuous = self._fake_and_codes(batch_size)
-            features, fake_logits = self.critic_with_features(fake, training=True)
-            g_loss = losses.non_saturating_generator_loss(fake_logits)
-            information = self._information(features, one_hot, continuous)
-            return g_loss - self.information_weight * information, {"g_loss": g_loss}
-
-        return self.generator_update(objective)
+    def generator_objective(self, context):
+        features, fake_logits = self.critic_with_features(context.fake, training=True)
+        g_loss = losses.non_saturating_generator_loss(fake_logits)
+        information = self._information(context, features)
+        return g_loss - self.information_weight * information, {"g_loss": g_loss}
 
     # ----------------------------------------------------------------- export and pictures
     def serving_endpoints(self):

@@ -3,9 +3,12 @@
 DRAGAN lives here too: its objective is NS-GAN's, its regulariser the gradient penalty of
 this family (`GradientPenalty`).
 """
+import dataclasses
+
 import tensorflow as tf
 
 from tfgan_variants import layers, losses, penalties
+from tfgan_variants.errors import ConfigError
 from tfgan_variants.models.base import GAN
 from tfgan_variants.models.divergence import NSGAN
 from tfgan_variants.networks import common
@@ -42,9 +45,9 @@ class GradientPenalty(GAN):
     def penalty_points(self, real, fake):
         return penalties.interpolate(real, fake, self.random_uniform([tf.shape(real)[0]]))
 
-    def discriminator_objective(self, real, fake):
-        loss, logs = super().discriminator_objective(real, fake)
-        points = self.penalty_points(real, fake)
+    def discriminator_objective(self, context):
+        loss, logs = super().discriminator_objective(context)
+        points = self.penalty_points(*context.discriminator_inputs())
         penalty = penalties.gradient_penalty(self.discriminator, points, self.penalty_shape)
         logs["gradient_penalty"] = penalty
         return loss + self.gp_weight * penalty, logs
@@ -91,26 +94,20 @@ class WGAN(WassersteinCritic):
     def __init__(self, *args, clip_value=0.01, critic_warmup=False, **kwargs):
         super().__init__(*args, **kwargs)
         if clip_value <= 0:
-            raise ValueError(f"clip_value must be positive, got {clip_value}")
+            raise ConfigError(f"clip_value must be positive, got {clip_value}")
         self.clip_value = float(clip_value)
         self.critic_warmup = bool(critic_warmup)
 
-    def after_discriminator_update(self):
+    def after_critic_update(self, context, logs):
         for variable in self.critic_variables:
             variable.assign(tf.clip_by_value(variable, -self.clip_value, self.clip_value))
 
-    def generator_step(self, *args, **kwargs):
+    def generator_update(self):
+        update = super().generator_update()
         if not self.critic_warmup:
-            return super().generator_step(*args, **kwargs)
-        skip = warmup_skips_generator(self.step, self.n_critic)
-        iterations = self.g_optimizer.iterations
-        state = self.generator_variables + [
-            v for v in self.g_optimizer.variables if v is not iterations]
-        saved = [tf.identity(v) for v in state]
-        logs = super().generator_step(*args, **kwargs)
-        for variable, value in zip(state, saved):
-            variable.assign(tf.where(skip, value, variable))
-        return logs
+            return update
+        return dataclasses.replace(
+            update, skip=lambda: warmup_skips_generator(self.step, self.n_critic))
 
 
 class WGANGP(GradientPenalty, WassersteinCritic):
@@ -152,7 +149,7 @@ class WGANCT(WGANGP):
     def __init__(self, generator, discriminator, *args, ct_weight=2.0, ct_margin=0.0,
                  **kwargs):
         if not common.dropout_layers(discriminator):
-            raise ValueError("wgan_ct needs a discriminator with dropout (networks.d_dropout "
+            raise ConfigError("wgan_ct needs a discriminator with dropout (networks.d_dropout "
                              "> 0): its consistency term compares two dropout passes")
         super().__init__(generator, discriminator, *args, **kwargs)
         self.ct_weight = float(ct_weight)
@@ -160,8 +157,9 @@ class WGANCT(WGANGP):
         common.use_mask_source(discriminator, self.random_uniform)
         self.critic_with_features = common.with_features(discriminator)
 
-    def discriminator_objective(self, real, fake):
-        loss, logs = super().discriminator_objective(real, fake)
+    def discriminator_objective(self, context):
+        loss, logs = super().discriminator_objective(context)
+        real, _ = context.discriminator_inputs()
         term = penalties.consistency_term(self.critic_with_features(real, training=True),
                                           self.critic_with_features(real, training=True),
                                           self.ct_margin)
@@ -193,7 +191,7 @@ class SNGAN(GAN):
     def __init__(self, generator, discriminator, *args, **kwargs):
         if not any(isinstance(layer, layers.SpectralNormalization)
                    for layer in discriminator._flatten_layers()):
-            raise ValueError("sngan needs a discriminator whose layers are wrapped in "
+            raise ConfigError("sngan needs a discriminator whose layers are wrapped in "
                              "SpectralNormalization (networks with norm='spectral')")
         super().__init__(generator, discriminator, *args, **kwargs)
 
@@ -218,7 +216,7 @@ class SphereGAN(GAN):
     def __init__(self, *args, moments=3, **kwargs):
         super().__init__(*args, **kwargs)
         if moments < 1:
-            raise ValueError(f"moments must be >= 1, got {moments}")
+            raise ConfigError(f"moments must be >= 1, got {moments}")
         self.moments = int(moments)
 
     def discriminator_loss(self, real_output, fake_output):

@@ -25,6 +25,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfgan_variants import losses, networks, visualize
+from tfgan_variants.errors import ConfigError
 from tfgan_variants.models.base import GAN
 from tfgan_variants.networks import local_generator
 from tfgan_variants.replicas import global_batch
@@ -95,14 +96,14 @@ class LocalizedGAN(GAN):
                  jacobian_axes=None, **kwargs):
         super().__init__(generator, discriminator, latent_dim, **kwargs)
         if self.generator_batch_multiplier != 1:
-            raise ValueError("localized_gan's generator moves real examples: "
+            raise ConfigError("localized_gan's generator moves real examples: "
                              "generator_batch_multiplier must be 1")
         self.sigma = float(sigma)
         self.theta = float(theta)
         self.locality_weight = float(locality_weight)
         self.orthonormality_weight = float(orthonormality_weight)
         if jacobian_axes is not None and not min(2, latent_dim) <= jacobian_axes <= latent_dim:
-            raise ValueError(f"jacobian_axes must be between 2 (the fewest that sample J^T J's "
+            raise ConfigError(f"jacobian_axes must be between 2 (the fewest that sample J^T J's "
                              f"off-diagonal) and latent_dim = {latent_dim}, got {jacobian_axes}")
         self.jacobian_axes = None if jacobian_axes is None else int(jacobian_axes)
         self.data_shape = tuple(generator.inputs[0].shape[1:])
@@ -139,23 +140,24 @@ class LocalizedGAN(GAN):
         anchors, displacement = self.anchors_and_displacements(z)
         return self.local(anchors, self.sigma * displacement, training=training)
 
-    def call(self, z, training=False):
-        return self.generate(z, training=training)
-
     # ----------------------------------------------------------------- the step
-    def discriminator_step(self, real):
-        z = self.sigma * self.sample_latent(tf.shape(real)[0])
-        fake = self.local(real, z, training=True)
-        real, fake = self.add_instance_noise(real), self.add_instance_noise(fake)
+    def fake_samples(self, context):
+        """G(x, sigma z) around the update's real slice x."""
+        return self.local(context.real, self.sigma * context.z, training=True)
 
-        def objective():
-            loss = losses.minimax_discriminator_loss(self.discriminator(real, training=True),
-                                                     self.discriminator(fake, training=True))
-            return loss, {"d_loss": loss}
+    def discriminator_loss(self, real_output, fake_output):
+        return losses.minimax_discriminator_loss(real_output, fake_output)
 
-        return self.critic_update(objective)
+    def generator_objective(self, context):
+        """(loss, logs) of G (module doc): G(x, z) and, along `jacobian_axes` random axes,
+        G(x, 0) and J_x."""
+        real, fake = context.real, context.fake
+        axes = self.jacobian_axis_draw()
+        reconstruction, jacobian = local_jacobian(self.generator, real, self.latent_dim, axes,
+                                                  training=True)
+        return self.local_objective(fake, real, reconstruction, jacobian)
 
-    def generator_objective(self, fake, real, reconstruction, jacobian):
+    def local_objective(self, fake, real, reconstruction, jacobian):
         """(loss, logs) of G for G(x, z), x, G(x, 0) and J_x (module doc)."""
         gan = losses.non_saturating_generator_loss(self.discriminator(fake, training=True))
         if self.theta:
@@ -167,25 +169,14 @@ class LocalizedGAN(GAN):
                 + self.orthonormality_weight * orthonormality)
         return loss, {"g_loss": gan, "locality": locality, "orthonormality": orthonormality}
 
-    def generator_step(self, batch_size, real=None):
-        z = self.sigma * self.sample_latent(tf.shape(real)[0])
-        axes = self.jacobian_axis_draw()
-
-        def objective():
-            fake = self.local(real, z, training=True)
-            reconstruction, jacobian = local_jacobian(self.generator, real, self.latent_dim,
-                                                      axes, training=True)
-            return self.generator_objective(fake, real, reconstruction, jacobian)
-
-        logs = self.generator_update(objective)
-        self.anchor_buffer.push(global_batch(real))
-        return logs
+    def after_generator_update(self, context, logs):
+        self.anchor_buffer.push(global_batch(context.real))
 
     def jacobian_axis_draw(self):
         """`jacobian_axes` distinct latent axes, uniformly at random (None: all of them)."""
         if self.jacobian_axes is None or self.jacobian_axes == self.latent_dim:
             return None
-        order = tf.argsort(self.random_uniform([1, self.latent_dim])[0])
+        order = tf.argsort(self.shared_uniform([self.latent_dim]))
         return order[:self.jacobian_axes]
 
     # ----------------------------------------------------------------- export and pictures

@@ -16,6 +16,7 @@ batch), so the engine's scaling alone is exact.
 import tensorflow as tf
 
 from tfgan_variants import losses, networks, penalties
+from tfgan_variants.errors import ConfigError
 from tfgan_variants.models.base import GAN
 from tfgan_variants.replicas import global_batch
 
@@ -62,7 +63,8 @@ class MMDGAN(GAN):
     def critic_variables(self):
         return super().critic_variables + self.decoder.trainable_variables
 
-    def discriminator_objective(self, real, fake):
+    def discriminator_objective(self, context):
+        real, fake = context.discriminator_inputs()
         real_codes = self.discriminator(real, training=True)
         fake_codes = self.discriminator(fake, training=True)
         error = (losses.reconstruction_error(real, self.decoder(real_codes, training=True))
@@ -72,12 +74,13 @@ class MMDGAN(GAN):
                                           self.autoencoder_weight)
         return loss, {"d_loss": loss, "reconstruction_error": error}
 
-    def after_discriminator_update(self):
+    def after_critic_update(self, context, logs):
         for variable in self.discriminator.trainable_variables:
             variable.assign(tf.clip_by_value(variable, -self.clip, self.clip))
 
-    def generator_objective(self, fake, real):
-        real_codes = global_batch(self.discriminator(real, training=True))
+    def generator_objective(self, context):
+        fake = context.fake
+        real_codes = global_batch(self.discriminator(context.real, training=True))
         fake_codes = global_batch(self.discriminator(fake, training=True))
         loss = losses.mmd_gan_generator_loss(real_codes, fake_codes, self.sigmas, self.rank_weight)
         return loss, {"g_loss": loss}
@@ -101,7 +104,7 @@ class CramerGAN(GAN):
     def __init__(self, *args, gp_weight=10.0, n_critic=5, **kwargs):
         super().__init__(*args, n_critic=n_critic, **kwargs)
         if self.generator_batch_multiplier != 1:
-            raise ValueError("cramer_gan pairs every real example with generated ones: "
+            raise ConfigError("cramer_gan pairs every real example with generated ones: "
                              "generator_batch_multiplier must be 1")
         self.gp_weight = float(gp_weight)
 
@@ -113,7 +116,8 @@ class CramerGAN(GAN):
         return self._features(self.generator(self.sample_latent(tf.shape(like)[0]),
                                              training=True))
 
-    def discriminator_objective(self, real, fake):
+    def discriminator_objective(self, context):
+        real, fake = context.discriminator_inputs()
         h_fake2 = self._second_fake_features(fake)
         loss = losses.cramer_critic_loss(self._features(real), self._features(fake), h_fake2)
         points = penalties.interpolate(real, fake, self.random_uniform([tf.shape(real)[0]]))
@@ -124,7 +128,8 @@ class CramerGAN(GAN):
         penalty = penalties.gradient_penalty(critic, points)
         return loss + self.gp_weight * penalty, {"d_loss": loss, "gradient_penalty": penalty}
 
-    def generator_objective(self, fake, real):
-        loss = losses.cramer_generator_loss(self._features(real), self._features(fake),
+    def generator_objective(self, context):
+        fake = context.fake
+        loss = losses.cramer_generator_loss(self._features(context.real), self._features(fake),
                                             self._second_fake_features(fake))
         return loss, {"g_loss": loss}
