@@ -16,7 +16,7 @@ from absl import app, flags, logging  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from tfgan_variants import cli  # noqa: E402
+from tfgan_variants import cli, distribution  # noqa: E402
 
 _CONFIG = cli.define_config_file(
     os.path.join(HERE, "configs", "sphere_gan.py") + ":fashion_mnist",
@@ -24,7 +24,7 @@ _CONFIG = cli.define_config_file(
     "--config.train.steps=100.")
 _WORKDIR = flags.DEFINE_string("workdir", "runs/default", "Directory for checkpoints, "
                                "TensorBoard logs, samples and the exported generator.")
-_STRATEGY = flags.DEFINE_enum("strategy", "default", ["default", "mirrored", "multi_worker", "tpu"],
+_STRATEGY = flags.DEFINE_enum("strategy", "default", distribution.STRATEGIES,
                               "tf.distribute strategy: default (one device), mirrored (all "
                               "local GPUs or --num_cpu_devices), multi_worker (TF_CONFIG), tpu.")
 _NUM_CPU_DEVICES = flags.DEFINE_integer(
@@ -40,7 +40,7 @@ def main(argv):
     from tfgan_variants import training
     with cli.user_errors():
         config = cli.load_config(_CONFIG)
-        strategy = training.make_strategy(_STRATEGY.value)
+        strategy = distribution.make_strategy(_STRATEGY.value)
         run = training.train(config, _WORKDIR.value, strategy)
         if run.chief:
             print(f"done: step {run.step}; exported generator to {run.workdir.saved_model}")

@@ -134,7 +134,7 @@ def main(argv):
     del argv
     import keras
     import tensorflow as tf
-    from tfgan_variants import config_base, data, training
+    from tfgan_variants import build, config_base, data, optimizers
 
     quick = _QUICK.value
     steps = 2 if quick else _STEPS.value
@@ -147,10 +147,10 @@ def main(argv):
     rows = []
     progress = keras.utils.Progbar(len(variants) * len(switches) + 1, unit_name="row")
 
-    def build(variant, switch):
+    def make(variant, switch):
         config = config_base.load(variant, "fashion_mnist")
         config.train.update(switch)
-        model = training.build_model(config, (28, 28, 1))
+        model = build.build_model(config, (28, 28, 1))
         model.steps_per_execution = config.train.steps_per_execution
         batches = data.load("fashion_mnist", config.data.batch_size * model.real_slices,
                             seed=config.seed)
@@ -159,7 +159,7 @@ def main(argv):
     for variant in variants:
         flops = None
         for name, switch in switches.items():
-            config, model, batches = build(variant, switch)
+            config, model, batches = make(variant, switch)
             rate = time_fit(model, batches, steps)
             if flops is None:
                 flops = step_flops(tf, model, (config.data.batch_size * model.real_slices,
@@ -174,12 +174,12 @@ def main(argv):
     contenders = {}
     for name in ("ours", "ours XLA"):
         switch = {"steps_per_execution": steps, "jit_compile": name == "ours XLA"}
-        config, model, batches = build("wgan_gp", switch)
+        config, model, batches = make("wgan_gp", switch)
         contenders[name] = (model, batches)
     reference = make_reference(tf, keras)(model.discriminator, model.generator,
                                           config.latent_dim)
-    reference.compile(training.make_optimizer(config.optimizer.d, 10**6),
-                      training.make_optimizer(config.optimizer.g, 10**6))
+    reference.compile(optimizers.make_optimizer(config.optimizer.d, 10**6),
+                      optimizers.make_optimizer(config.optimizer.g, 10**6))
     contenders["reference"] = (reference, data.load("fashion_mnist", config.data.batch_size,
                                                     seed=0))
     rates = {name: 0.0 for name in contenders}

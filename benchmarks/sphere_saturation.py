@@ -29,17 +29,17 @@ _BANDS = flags.DEFINE_list("bands", ["0", "0.15", "0.3", "0.6", "1", "2"],
 def restore(workdir):
     """The Sphere GAN model of `workdir` with its newest checkpoint's weights."""
     import tensorflow as tf
-    from tfgan_variants import data, evaluation, training
+    from tfgan_variants import build, checkpoints, data, evaluation
     from tfgan_variants.errors import UserError
     config = evaluation.load_run_config(workdir)
     if config.variant != "sphere_gan" or config.data.name not in ("ring8", "grid25"):
         raise UserError(f"{workdir} is {config.variant} on {config.data.name}; this needs "
                         "sphere_gan on ring8 or grid25")
-    model = training.build_model(config, data.describe(config.data.name).shape)
+    model = build.build_model(config, data.describe(config.data.name).shape)
     checkpoint = tf.train.Checkpoint(generator=model.generator,
                                      discriminator=model.discriminator)
     directory = os.path.join(workdir, "checkpoints")
-    path = os.path.isdir(directory) and training.restore_latest(
+    path = os.path.isdir(directory) and checkpoints.restore_latest(
         tf.train.CheckpointManager(checkpoint, directory, max_to_keep=None), checkpoint)
     if not path:
         raise UserError(f"{workdir} holds no checkpoint")

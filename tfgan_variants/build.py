@@ -1,0 +1,108 @@
+"""From a config to a compiled model: the checks that run before anything is built or
+written, the variant with its networks and optimizers, and the process-wide determinism."""
+import inspect
+import os
+
+import keras
+import tensorflow as tf
+
+from tfgan_variants import VARIANTS, data, evaluation, features, optimizers
+from tfgan_variants.errors import UserError
+
+PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
+
+
+def validate(config):
+    """Raises UserError for settings that cannot work, before anything is built or written."""
+    if config.variant not in VARIANTS:
+        raise UserError(f"unknown variant {config.variant!r}; choose one of {sorted(VARIANTS)}")
+    positive = {"train.steps": config.train.steps, "data.batch_size": config.data.batch_size,
+                "train.log_every": config.train.log_every,
+                "train.sample_every": config.train.sample_every,
+                "train.checkpoint_every": config.train.checkpoint_every,
+                "train.steps_per_execution": config.train.steps_per_execution,
+                "latent_dim": config.latent_dim}
+    for name, value in positive.items():
+        if value <= 0:
+            raise UserError(f"--config.{name} must be positive, got {value}")
+    if config.train.checkpoint_every % config.train.log_every:
+        raise UserError("--config.train.checkpoint_every must be a multiple of "
+                        f"--config.train.log_every ({config.train.log_every})")
+    if config.train.precision not in PRECISIONS:
+        raise UserError(f"unknown --config.train.precision {config.train.precision!r}; "
+                        f"choose one of {PRECISIONS}")
+    if config.eval.every < 0:
+        raise UserError(f"--config.eval.every must be >= 0 (0: off), got {config.eval.every}")
+    if config.eval.feature_extractor not in features.EXTRACTORS:
+        raise UserError(f"unknown --config.eval.feature_extractor "
+                        f"{config.eval.feature_extractor!r}; choose one of {features.EXTRACTORS}")
+    weights = config.eval.get("inception_weights")
+    if weights and not os.path.isfile(weights):
+        raise UserError(f"--config.eval.inception_weights={weights} is not a file")
+    evaluation.parse_metrics(config.eval.metrics, config.data.name in data.DATASETS_2D)
+    for role in ("g", "d"):
+        optimizers.check(config.optimizer[role])
+    unknown = sorted(set(config.hparams) - constructor_keywords(VARIANTS[config.variant]))
+    if unknown:
+        raise UserError(f"{config.variant} takes no hparams {unknown}")
+
+
+def constructor_keywords(variant):
+    """The keyword arguments `variant`'s constructor accepts, its bases' included (a
+    constructor passes what it does not name on to its base with **kwargs)."""
+    names = set()
+    for cls in variant.__mro__:
+        if cls is keras.Model:
+            break
+        if "__init__" not in vars(cls):
+            continue
+        parameters = inspect.signature(vars(cls)["__init__"]).parameters.values()
+        names |= {p.name for p in parameters
+                  if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD) and p.name != "self"}
+        if not any(p.kind is p.VAR_KEYWORD for p in parameters):
+            break
+    return names
+
+
+def make_deterministic():
+    """Runs every later graph of this process deterministically, for a bit-exact resume.
+
+    Op determinism alone is not enough on CPU: with Grappler's dependency optimiser on, two
+    runs of wgan_ct's step (dropout critic, gradient penalty, consistency term) differed in
+    the last float bits about one time in three; with it off, in none of 30 (found by
+    switching Grappler's passes off one by one).
+    """
+    tf.config.experimental.enable_op_determinism()
+    tf.config.optimizer.set_experimental_options({"dependency_optimization": False})
+
+
+def build_model(config, data_shape):
+    """The compiled variant for `config`, to be called inside the strategy's scope.
+
+    Under a mixed precision policy the layers compute in float16 / bfloat16 with float32
+    weights (the policy is set for the building only); mixed_float16 wraps both optimizers
+    in Keras' dynamic LossScaleOptimizer, which `GAN.apply_update` scales the loss for.
+    A setting the variant or its networks cannot use is a UserError; any other error is a
+    bug and keeps its traceback.
+    """
+    variant = VARIANTS[config.variant]
+    precision = config.train.precision
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(precision)
+    try:
+        nets = variant.build_networks(config.networks, data_shape, config.latent_dim)
+        model = variant(**nets, latent_dim=config.latent_dim, seed=config.seed,
+                        instance_noise=config.train.instance_noise,
+                        instance_noise_steps=config.train.steps, **config.hparams)
+    except UserError as e:
+        raise UserError(f"cannot build {config.variant}: {e}") from None
+    finally:
+        keras.config.set_dtype_policy(previous)
+    steps = config.train.steps
+    scale = model.learning_rate_scale
+    pair = [optimizers.make_optimizer(config.optimizer.g, steps, scale),
+            optimizers.make_optimizer(config.optimizer.d, steps * model.n_critic, scale)]
+    if precision == "mixed_float16":
+        pair = [keras.optimizers.LossScaleOptimizer(o) for o in pair]
+    model.compile(*pair, jit_compile=config.train.jit_compile)
+    return model

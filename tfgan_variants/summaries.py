@@ -1,0 +1,83 @@
+"""What the chief writes for people to look at as a run trains: TensorBoard scalars, sample
+grids of a fixed latent batch (PNG and TensorBoard), each variant's extra pictures, and the
+evaluations."""
+import math
+import os
+
+import tensorflow as tf
+
+from tfgan_variants import data, models, visualize
+
+
+def fixed_latent(config, count):
+    """The same z for every sample grid of a run, so grids over time are comparable."""
+    return tf.random.stateless_normal([count, config.latent_dim], seed=[config.seed, 7])
+
+
+class Summaries:
+    """The chief's outputs of a run (see the module doc).
+
+    Args:
+        config: the run's config. info: `data.describe` of its data. model: the `GAN`.
+        workdir: the run's `workdir.Workdir`. load_real: `load_real(batch_size)`, the run's
+            data as batches, for the fixed real batch of the variants' pictures.
+    """
+
+    def __init__(self, config, info, model, workdir, load_real):
+        self.config, self.info, self.model, self.workdir = config, info, model, workdir
+        self._load_real = load_real
+        self._fixed_real = None
+        self.writer = tf.summary.create_file_writer(workdir.tensorboard)
+
+    def config_text(self):
+        with self.writer.as_default(step=0):
+            tf.summary.text("config", "```\n" + self.config.to_json(indent=2) + "\n```")
+
+    def scalars(self, step, values, steps_per_second=None):
+        """{name: float} at `step`, and the training speed when known."""
+        with self.writer.as_default(step=step):
+            for name, value in values.items():
+                tf.summary.scalar(name, value)
+            if steps_per_second:
+                tf.summary.scalar("steps_per_second", steps_per_second)
+        self.writer.flush()
+
+    def evaluation(self, step, result):
+        """The finite numbers of an evaluation, as `eval/<metric>`."""
+        self.scalars(step, {f"eval/{name}": value for name, value in result.items()
+                            if name not in ("step", "num_samples", "seconds")
+                            and isinstance(value, (int, float)) and math.isfinite(value)})
+
+    def samples(self, count=None):
+        """G's samples of the fixed latent batch."""
+        z = fixed_latent(self.config, count or self.config.train.num_samples_grid)
+        return self.model.generate(z).numpy()
+
+    def sample_picture(self, step):
+        samples = self.samples()
+        if self.info.is_2d:
+            centers = data.mixture_centers(self.config.data.name)
+            return visualize.scatter_plot(samples, centers,
+                                          f"{self.config.variant}, step {step}")
+        return visualize.image_grid(samples)
+
+    def fixed_real(self):
+        """The same batch of data at every sample step, for the variants' extra pictures."""
+        if self._fixed_real is None:
+            self._fixed_real = next(iter(self._load_real(self.config.train.num_samples_grid)))
+        return self._fixed_real
+
+    def write_samples(self, step):
+        """samples/step_<step>.png (the grid of the fixed z), plus samples/<name>_step_<step>.png
+        for each of the variant's extra pictures (`GAN.pictures`), also in TensorBoard;
+        returns the grid's path."""
+        pictures = {"samples": self.sample_picture(step)}
+        if type(self.model).pictures is not models.GAN.pictures:
+            pictures.update(self.model.pictures(self.fixed_real(), self.info.is_2d))
+        for name, picture in pictures.items():
+            prefix = "" if name == "samples" else f"{name}_"
+            visualize.save_png(picture, os.path.join(self.workdir.samples,
+                                                     f"{prefix}step_{step:07d}.png"))
+            with self.writer.as_default(step=step):
+                tf.summary.image(name, picture[None], max_outputs=1)
+        return os.path.join(self.workdir.samples, f"step_{step:07d}.png")
