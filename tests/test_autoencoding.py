@@ -9,12 +9,15 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-import test_training
-from test_training import load_config
+from helpers import (critic_step, family, generator_step, load_config,
+                     resume_equals_straight_run, tiny)
 from tfgan_variants import VARIANTS, losses, training
+from tfgan_variants.models.update import Context
 from tfgan_variants.networks import encoder as encoder_networks
 
 rng = np.random.default_rng(0)
+#: The variants with an encoder (tfgan_variants.models.autoencoding).
+AUTOENCODING_VARIANTS = family("autoencoding")
 log_sigmoid = lambda t: -np.log1p(np.exp(-t))  # noqa: E731
 log_one_minus_sigmoid = lambda t: -np.log1p(np.exp(t))  # noqa: E731
 
@@ -72,6 +75,7 @@ def test_vae_gan_losses_match_spec_signs_included():
 
 # ------------------------------------------------------------------ networks
 def _networks_config(name="mlp", width=8, d_norm="none"):
+    """A small `config.networks` block of the network `name`."""
     return ml_collections.ConfigDict({"name": name, "width": width, "depth": 2, "d_out": 1,
                                       "d_norm": d_norm, "pooling": "flatten",
                                       "d_dropout": 0.0})
@@ -90,11 +94,13 @@ def test_encoder_and_discriminator_shapes(name, shape):
     assert generator(z).shape == (3, *shape)
     features, logits = discriminator(x)
     assert logits.shape == (3, 1) and features.shape[0] == 3 and features.shape[-1] > 1
-    for variant in ("bigan", "vae_gan"):
+    # E(x) is (mu, log var) for VAE-GAN, a code for BiGAN: 2 or 1 times latent_dim values.
+    assert {"bigan", "vae_gan"} <= set(AUTOENCODING_VARIANTS)
+    assert (VARIANTS["vae_gan"].encoder_outputs, VARIANTS["bigan"].encoder_outputs) == (2, 1)
+    for variant in AUTOENCODING_VARIANTS:
         built = VARIANTS[variant].build_networks(config, shape, 5)
         assert set(built) == {"generator", "discriminator", "encoder"}
-        width = 10 if variant == "vae_gan" else 5
-        assert built["encoder"](x).shape == (3, width)
+        assert built["encoder"](x).shape == (3, VARIANTS[variant].encoder_outputs * 5)
 
 
 def test_joint_discriminator_depends_on_both_x_and_z():
@@ -109,6 +115,7 @@ def test_joint_discriminator_depends_on_both_x_and_z():
 
 # ------------------------------------------------------------------ objectives on networks
 def _model(variant, optimizer=lambda: keras.optimizers.SGD(0.1), **hparams):
+    """`variant` on small MLPs (seed 3, latent 3), compiled with `optimizer()` eagerly."""
     keras.utils.set_random_seed(3)
     networks = VARIANTS[variant].build_networks(_networks_config(), (2,), 3)
     model = VARIANTS[variant](**networks, latent_dim=3, **hparams)
@@ -117,6 +124,7 @@ def _model(variant, optimizer=lambda: keras.optimizers.SGD(0.1), **hparams):
 
 
 def _real(n=6):
+    """n 2-D points of N(0, I)."""
     return tf.constant(rng.normal(size=(n, 2)), tf.float32)
 
 
@@ -128,7 +136,7 @@ def test_bigan_steps_use_the_spec_losses_on_joint_pairs():
     q = model.discriminator([real, model.encoder(real)]).numpy()
     p = model.discriminator([model.generator(z), z]).numpy()
     model._draws.index = 0
-    logs = model.discriminator_step(real)
+    logs = critic_step(model, real)
     np.testing.assert_allclose(logs["d_loss"], -np.mean(log_sigmoid(q))
                                - np.mean(log_one_minus_sigmoid(p)), rtol=1e-5)
 
@@ -139,7 +147,7 @@ def test_bigan_steps_use_the_spec_losses_on_joint_pairs():
     reconstruction = model.generator(model.encoder(real)).numpy()
     encoder_before = model.encoder.get_weights()
     model._draws.index = 0
-    logs = model.generator_step(6, real)
+    logs = generator_step(model, 6, real)
     np.testing.assert_allclose(logs["g_loss"], -np.mean(log_one_minus_sigmoid(q))
                                - np.mean(log_sigmoid(p)), rtol=1e-5)
     np.testing.assert_allclose(logs["reconstruction_error"],
@@ -160,7 +168,7 @@ def test_vae_gan_gan_gradients_do_not_reach_the_encoder():
     model._draws.index = 0
     z = model.sample_latent(6)
     with tf.GradientTape(persistent=True) as tape:
-        objectives, logs = model.objectives(real, z)
+        objectives, logs = model.generator_objective(Context(model, real, z=z))
         gan = logs["g_loss"]
         encoder_loss = logs["prior_loss"] + logs["llike_loss"]
         decoder_loss = gamma * logs["llike_loss"] + gan
@@ -174,7 +182,7 @@ def test_vae_gan_gan_gradients_do_not_reach_the_encoder():
     decoder_before = [v.numpy() for v in decoder_vars]
     discriminator_before = model.discriminator.get_weights()
     model._draws.index = 0
-    model.generator_step(6, real)
+    generator_step(model, 6, real)
     for before, variable, grad in zip(encoder_before, encoder_vars, expected_encoder):
         np.testing.assert_allclose(variable.numpy(), before - grad.numpy(), atol=1e-6)
     for before, variable, grad in zip(decoder_before, decoder_vars, expected_decoder):
@@ -200,7 +208,7 @@ def test_vae_gan_discriminator_step_maximises_l_gan_with_both_kinds_of_fakes():
         logit(decoded[:6]))) + np.mean(log_one_minus_sigmoid(logit(decoded[6:]))))
     others = [model.encoder.get_weights(), model.generator.get_weights()]
     model._draws.index = 0
-    logs = model.discriminator_step(real)
+    logs = critic_step(model, real)
     np.testing.assert_allclose(logs["d_loss"], expected, rtol=1e-5)
     for before, net in zip(others, (model.encoder, model.generator)):
         for a, b in zip(before, net.get_weights()):
@@ -231,13 +239,13 @@ def test_reconstruction_picture_puts_each_row_of_data_above_its_reconstructions(
 
 
 # ------------------------------------------------------------------ learning to reconstruct
-@pytest.mark.parametrize("variant", ["bigan", "vae_gan"])
+@pytest.mark.parametrize("variant", AUTOENCODING_VARIANTS)
 def test_reconstructions_beat_a_random_encoder(tmp_path, variant):
     config = load_config(variant, "grid25", train__steps=1000, train__log_every=1000,
                          train__sample_every=1000, train__checkpoint_every=1000,
                          eval__every=0, data__batch_size=128)
     run = training.train(config, tmp_path, verbose=0)
-    real = run.fixed_real()[:1000]
+    real = run.summaries.fixed_real()[:1000]
     trained = float(losses.reconstruction_error(real, run.model.reconstruct(real)))
     encoder = run.model.encoder
     trained_weights = encoder.get_weights()
@@ -254,11 +262,11 @@ def test_reconstructions_beat_a_random_encoder(tmp_path, variant):
 
 
 # ------------------------------------------------------------------ training runs
-@pytest.mark.parametrize("variant", ["bigan", "vae_gan"])
+@pytest.mark.parametrize("variant", AUTOENCODING_VARIANTS)
 def test_interrupted_and_resumed_run_equals_uninterrupted_run(tmp_path, variant):
-    """`test_training.resume_equals_straight_run`, with the encoder in the checkpoint and the
+    """`helpers.resume_equals_straight_run`, with the encoder in the checkpoint and the
     reconstruction pictures beside the grids."""
-    _, resumed = test_training.resume_equals_straight_run(tmp_path, variant, "ring8")
+    _, resumed = resume_equals_straight_run(tmp_path, variant, "ring8")
     encoder_variables = {id(v) for v in resumed.model.encoder.variables}
     assert encoder_variables <= {id(v) for v in resumed.checkpoint.model.variables}
     assert sorted(os.listdir(tmp_path / "resumed" / "samples")) == [
@@ -266,10 +274,10 @@ def test_interrupted_and_resumed_run_equals_uninterrupted_run(tmp_path, variant)
         for step in (2, 4)]
 
 
-@pytest.mark.parametrize("variant", ["bigan", "vae_gan"])
+@pytest.mark.parametrize("variant", AUTOENCODING_VARIANTS)
 @pytest.mark.parametrize("dataset", ["ring8", "grid25", "fashion_mnist"])
 def test_short_runs_export_a_generator_and_write_reconstructions(tmp_path, variant, dataset):
-    run = training.train(test_training.tiny(variant, dataset, 2), tmp_path, verbose=0)
+    run = training.train(tiny(variant, dataset, 2), tmp_path, verbose=0)
     assert run.step == 2
     sample = tf.saved_model.load(str(tmp_path / "saved_model")).signatures["serving_default"]
     z = tf.random.normal([3, run.config.latent_dim])

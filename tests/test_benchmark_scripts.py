@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from test_training import cli
+from helpers import cli
 
 
 def run_quick(name, tmp_path, *flags):

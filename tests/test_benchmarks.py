@@ -14,7 +14,7 @@ import pytest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                                 "benchmarks"))
 import runner  # noqa: E402
-from test_training import cli, load_config  # noqa: E402
+from helpers import cli, load_config  # noqa: E402
 from tfgan_variants import training  # noqa: E402
 
 

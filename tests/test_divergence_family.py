@@ -1,6 +1,6 @@
-"""The divergence family: gan, lsgan, softmax_gan and fgan against the papers' equations, the
-f-divergence table against convex conjugacy, numerical stability, and short runs of every
-config."""
+"""The divergence family (gan, ns_gan, lsgan, softmax_gan, fgan): losses against the papers'
+equations, the f-divergence table against convex conjugacy, numerical stability, and short
+runs of every config."""
 import keras
 import numpy as np
 import pytest
@@ -8,7 +8,7 @@ import scipy.optimize
 import scipy.special
 import tensorflow as tf
 
-from test_training import load_config
+from helpers import family, load_config
 from tfgan_variants import VARIANTS, f_divergences, losses, training
 from tfgan_variants.networks import mlp
 
@@ -16,7 +16,8 @@ softplus = lambda t: np.logaddexp(0.0, t)  # noqa: E731
 REAL = np.array([[2.0], [-1.0], [0.5]], np.float32)
 FAKE = np.array([[-3.0], [0.25], [1.5]], np.float32)
 LOG2 = np.log(2.0)
-NEW_VARIANTS = ("gan", "lsgan", "softmax_gan", "fgan")
+#: The variants of the divergence family (tfgan_variants.models.divergence).
+DIVERGENCE_VARIANTS = family("divergence")
 
 
 # ------------------------------------------------------------------ the f-GAN table (f_divergences
@@ -74,6 +75,7 @@ def _f64(x):
 
 # ------------------------------------------------------------------ gan, lsgan, softmax_gan
 def _model(variant, **hparams):
+    """`variant` on small MLPs (seed 0, latent 4, 2-D samples), not compiled."""
     keras.utils.set_random_seed(0)
     return VARIANTS[variant](generator=mlp.generator(4, 2, 8, 1),
                              discriminator=mlp.discriminator(2, 1, 8, 1), latent_dim=4,
@@ -139,7 +141,8 @@ def test_softmax_gan_generator_lowers_the_energy_of_its_samples():
 
 
 def test_variants_are_registered_and_reject_bad_hyperparameters():
-    assert set(NEW_VARIANTS) <= set(VARIANTS)
+    assert {"gan", "ns_gan", "lsgan", "softmax_gan", "fgan"} <= set(DIVERGENCE_VARIANTS)
+    assert set(DIVERGENCE_VARIANTS) <= set(VARIANTS)
     assert VARIANTS["softmax_gan"].generator_needs_real
     for variant, hparams in [("lsgan", {"coding": "0-1"}), ("fgan", {"divergence": "chi"}),
                              ("fgan", {"generator_form": "both"}),
@@ -251,7 +254,7 @@ def rgb32_npz(tmp_path_factory):
     return str(path)
 
 
-@pytest.mark.parametrize("variant", NEW_VARIANTS)
+@pytest.mark.parametrize("variant", DIVERGENCE_VARIANTS)
 def test_configs_give_the_variant_for_every_dataset(variant):
     for dataset in ("ring8", "grid25", "fashion_mnist", "cifar10"):
         config = load_config(variant, dataset)
@@ -261,7 +264,7 @@ def test_configs_give_the_variant_for_every_dataset(variant):
     assert load_config(variant, "grid25").networks.name == "mlp"
 
 
-@pytest.mark.parametrize("variant", NEW_VARIANTS)
+@pytest.mark.parametrize("variant", DIVERGENCE_VARIANTS)
 @pytest.mark.parametrize("dataset", ["fashion_mnist", "rgb32", "ring8"])
 def test_a_few_training_steps_run(tmp_path, variant, dataset, rgb32_npz):
     for k, settings in enumerate(_variant_settings(variant)):

@@ -7,13 +7,16 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-import test_training
-from test_training import load_config
-from tfgan_variants import VARIANTS, losses, penalties, training
+from helpers import check_export, context_of, family, load_config, resume_equals_straight_run
+from tfgan_variants import VARIANTS, losses, optimizers, penalties, training
 from tfgan_variants.models import energy
 
 rng = np.random.default_rng(0)
-ENERGY_VARIANTS = ("ebgan", "began", "magan", "loss_sensitive_gan")
+#: The variants of the energy family (tfgan_variants.models.energy).
+ENERGY_VARIANTS = family("energy")
+#: Those with state updated once per step (BEGAN's k_t, MAGAN's margin).
+STATEFUL_VARIANTS = tuple(name for name in ENERGY_VARIANTS
+                          if getattr(VARIANTS[name], "stateful", False))
 
 
 # ------------------------------------------------------------------ losses vs the papers' equations
@@ -88,12 +91,14 @@ def test_loss_sensitive_losses_match_eq_5_and_gls_gan():
 
 # ------------------------------------------------------------------ objectives on networks
 def _networks_config(code_dim=3):
+    """A small MLP block of `config.networks`, autoencoder code of `code_dim`."""
     return ml_collections.ConfigDict({"name": "mlp", "width": 8, "depth": 2, "d_out": 1,
                                       "d_norm": "none", "d_dropout": 0.0,
                                       "code_dim": code_dim})
 
 
 def _model(variant, optimizer=keras.optimizers.SGD, **hparams):
+    """`variant` on small MLPs (seed 3, latent 3), compiled with `optimizer`(1e-2) eagerly."""
     keras.utils.set_random_seed(3)
     networks = VARIANTS[variant].build_networks(_networks_config(), (2,), 3)
     model = VARIANTS[variant](**networks, latent_dim=3, **hparams)
@@ -102,6 +107,7 @@ def _model(variant, optimizer=keras.optimizers.SGD, **hparams):
 
 
 def _numpy_energy(model, x, power=2):
+    """(per-example mean |x - D(x)|^power, D's codes) by numpy."""
     reconstruction, code = (t.numpy() for t in model.discriminator(x))
     return np.mean(np.abs(x - reconstruction) ** power, -1), code
 
@@ -109,12 +115,12 @@ def _numpy_energy(model, x, power=2):
 def test_ebgan_objectives_are_eq_1_and_2_on_the_autoencoder():
     model = _model("ebgan", margin=2.0, pt_weight=0.1)
     real, fake = np.float32(rng.normal(size=(5, 2)) * 2), np.float32(rng.normal(size=(5, 2)))
-    loss, logs = model.discriminator_objective(tf.constant(real), tf.constant(fake))
+    loss, logs = model.discriminator_objective(context_of(model, real, fake))
     e_real, _ = _numpy_energy(model, real)
     e_fake, codes = _numpy_energy(model, fake)
     np.testing.assert_allclose(loss, e_real.mean() + np.maximum(0, 2.0 - e_fake).mean(),
                                rtol=1e-5)
-    g_loss, g_logs = model.generator_objective(tf.constant(fake))
+    g_loss, g_logs = model.generator_objective(context_of(model, fake=fake))
     pt = numpy_pulling_away(codes)
     np.testing.assert_allclose(g_logs["pulling_away"], pt, rtol=1e-5)
     np.testing.assert_allclose(g_loss, e_fake.mean() + 0.1 * pt, rtol=1e-5)
@@ -124,7 +130,7 @@ def test_loss_sensitive_objective_includes_relu_margin_and_weight_decay():
     model = _model("loss_sensitive_gan", tau=0.5, lambda_weight=2.0, gamma=0.1,
                    weight_decay=1e-2)
     real, fake = np.float32(rng.normal(size=(5, 2))), np.float32(rng.normal(size=(5, 2)))
-    loss, logs = model.discriminator_objective(tf.constant(real), tf.constant(fake))
+    loss, logs = model.discriminator_objective(context_of(model, real, fake))
     l_real = np.maximum(model.discriminator(real).numpy()[:, 0], 0)
     l_fake = np.maximum(model.discriminator(fake).numpy()[:, 0], 0)
     delta = 0.5 * np.abs(real - fake).sum(-1)
@@ -132,10 +138,10 @@ def test_loss_sensitive_objective_includes_relu_margin_and_weight_decay():
     decay = 0.5 * 1e-2 * sum(np.sum(w ** 2) for w in model.discriminator.get_weights())
     np.testing.assert_allclose(logs["d_loss"], expected, rtol=1e-5)
     np.testing.assert_allclose(loss, expected + decay, rtol=1e-5)
-    g_loss, _ = model.generator_objective(tf.constant(fake))
+    g_loss, _ = model.generator_objective(context_of(model, fake=fake))
     np.testing.assert_allclose(g_loss, l_fake.mean(), rtol=1e-5)
     smooth = _model("loss_sensitive_gan", activation="softplus")
-    g_loss, _ = smooth.generator_objective(tf.constant(fake))
+    g_loss, _ = smooth.generator_objective(context_of(smooth, fake=fake))
     np.testing.assert_allclose(g_loss, np.mean(np.log1p(np.exp(smooth.discriminator(fake)))),
                                rtol=1e-5)
     with pytest.raises(ValueError, match="activation"):
@@ -145,10 +151,10 @@ def test_loss_sensitive_objective_includes_relu_margin_and_weight_decay():
 def test_loss_sensitive_gradient_penalty_is_on_l_theta_at_interpolates():
     real, fake = np.float32(rng.normal(size=(6, 2))), np.float32(rng.normal(size=(6, 2)))
     plain = _model("loss_sensitive_gan", tau=0.5, activation="softplus")
-    loss, logs = plain.discriminator_objective(tf.constant(real), tf.constant(fake))
+    loss, logs = plain.discriminator_objective(context_of(plain, real, fake))
     assert "gradient_penalty" not in logs
     model = _model("loss_sensitive_gan", tau=0.5, activation="softplus", gp_weight=3.0)
-    penalised, logs = model.discriminator_objective(tf.constant(real), tf.constant(fake))
+    penalised, logs = model.discriminator_objective(context_of(model, real, fake))
     # The same networks (seed 3) and weight decay: the difference is 3 x the logged penalty.
     np.testing.assert_allclose(penalised - loss, 3.0 * logs["gradient_penalty"], rtol=1e-5)
     # The penalty at any points is E[(‖grad L_theta‖ - 1)^2], L_theta = softplus(D).
@@ -164,6 +170,7 @@ def test_loss_sensitive_gradient_penalty_is_on_l_theta_at_interpolates():
 
 
 def _reset(model):
+    """Resets the model's metric trackers, so the logs are this step's."""
     for tracker in model.trackers.values():
         tracker.reset_state()
 
@@ -190,7 +197,7 @@ def test_began_k_follows_its_update_rule_every_step_and_stays_in_0_1():
     assert {0.0, 1.0} <= seen
     # The discriminator loss uses k: L(x) - k L(G(z)).
     real, fake = np.float32(rng.normal(size=(4, 2))), np.float32(rng.normal(size=(4, 2)))
-    loss, _ = model.discriminator_objective(tf.constant(real), tf.constant(fake))
+    loss, _ = model.discriminator_objective(context_of(model, real, fake))
     np.testing.assert_allclose(loss, _numpy_energy(model, real, 1)[0].mean()
                                - model.k.numpy() * _numpy_energy(model, fake, 1)[0].mean(),
                                rtol=1e-5)
@@ -204,8 +211,10 @@ def test_began_halves_the_learning_rate_after_a_window_without_a_new_lowest_mean
     scales = []
     for mean in (1.0, 0.8, 0.9, 0.85, 0.5):
         for m in (mean + 0.1, mean - 0.1):
-            model.step.assign_add(1)  # update_state runs after the step's generator update
+            # update_state runs within the step (model.step is its index), then the step
+            # is counted.
             logs = model.update_state(tf.constant(m), tf.constant(0.5 * m), tf.constant(0.5 * m))
+            model.step.assign_add(1)
             np.testing.assert_allclose(logs["convergence"], m, rtol=1e-6)
         scales.append(float(logs["lr_scale"]))
     assert scales == [1.0, 1.0, 0.5, 0.25, 0.25]
@@ -213,8 +222,8 @@ def test_began_halves_the_learning_rate_after_a_window_without_a_new_lowest_mean
     # A tolerance asks for a relative fall: 0.5 -> 0.48 is not 10% lower.
     model.stall_tolerance = 0.1
     for m in (0.48, 0.48):
-        model.step.assign_add(1)
         model.update_state(tf.constant(m), tf.constant(0.5 * m), tf.constant(0.5 * m))
+        model.step.assign_add(1)
     assert model.learning_rate_scale.numpy() == 0.125
     with pytest.raises(ValueError, match="stall_window"):
         _model("began", stall_window=-1)
@@ -222,9 +231,10 @@ def test_began_halves_the_learning_rate_after_a_window_without_a_new_lowest_mean
 
 def test_a_learning_rate_scale_multiplies_the_optimizers_learning_rate():
     scale = keras.Variable(1.0, trainable=False)
-    for decay, base in (("none", lambda step: 1e-3), ("linear", lambda step: 1e-3 * (1 - step / 10))):
+    for decay, base in (("none", lambda step: 1e-3),
+                        ("linear", lambda step: 1e-3 * (1 - step / 10))):
         config = ml_collections.ConfigDict({"name": "adam", "learning_rate": 1e-3, "decay": decay})
-        optimizer = training.make_optimizer(config, 10, scale)
+        optimizer = optimizers.make_optimizer(config, 10, scale)
         optimizer.build([keras.Variable(0.0)])
         scale.assign(0.25)
         optimizer.iterations.assign(4)
@@ -245,8 +255,9 @@ def test_magan_margin_follows_the_epoch_rule():
               (0.3, 0.3, 2.0), (0.15, 0.05, 3.0)]
     for epoch, (real_a, real_b, fake) in enumerate(epochs):
         for t, real in enumerate((real_a, real_b)):
-            model.step.assign(2 * epoch + t + 1)  # after step 2 epoch + t
+            model.step.assign(2 * epoch + t)  # within step 2 epoch + t: its index
             model.update_state(tf.constant(real), tf.constant(fake), tf.constant(0.0))
+            model.step.assign_add(1)  # then the step is counted
         history.append(round(float(model.margin.numpy()), 6))
     # Pre-training sets m to the mean real energy 0.5; the first adversarial epoch has no
     # predecessor; then fake sum 3 > 2, real 0.4 < 3 and mean 0.2 < 0.5: m = 0.2; the next
@@ -260,7 +271,7 @@ def test_magan_pretraining_trains_only_the_autoencoder_on_real_data():
                    pretrain_epochs=1, margin=7.0)
     generator = model.generator.get_weights()
     real, fake = np.float32(rng.normal(size=(4, 2))), np.float32(rng.normal(size=(4, 2)))
-    loss, _ = model.discriminator_objective(tf.constant(real), tf.constant(fake))
+    loss, _ = model.discriminator_objective(context_of(model, real, fake))
     np.testing.assert_allclose(loss, _numpy_energy(model, real)[0].mean(), rtol=1e-5)
     for _ in range(2):
         model.train_step(tf.constant(rng.normal(size=(8, 2)), tf.float32))
@@ -268,7 +279,7 @@ def test_magan_pretraining_trains_only_the_autoencoder_on_real_data():
         np.testing.assert_array_equal(a, b)
     assert model.margin.numpy() != 7.0  # set to the mean real energy after pre-training
     margin = model.margin.numpy()
-    loss, _ = model.discriminator_objective(tf.constant(real), tf.constant(fake))
+    loss, _ = model.discriminator_objective(context_of(model, real, fake))
     e_fake = _numpy_energy(model, fake)[0]
     np.testing.assert_allclose(loss, _numpy_energy(model, real)[0].mean()
                                + np.maximum(0, margin - e_fake).mean(), rtol=1e-5)
@@ -313,10 +324,9 @@ def test_k_and_margin_round_trip_through_a_checkpoint(tmp_path):
         np.testing.assert_allclose(optimizer.learning_rate, 0.25 * 1e-3, rtol=1e-6)
 
 
-@pytest.mark.parametrize("variant", ["began", "magan"])
+@pytest.mark.parametrize("variant", STATEFUL_VARIANTS)
 def test_interrupted_and_resumed_run_equals_uninterrupted_run(tmp_path, variant):
-    test_training.resume_equals_straight_run(
-        tmp_path, variant, "ring8")
+    resume_equals_straight_run(tmp_path, variant, "ring8")
 
 
 @pytest.mark.parametrize("variant", ENERGY_VARIANTS)
@@ -327,7 +337,7 @@ def test_short_runs_train_and_export_a_working_generator(tmp_path, variant, data
                          networks__width=width)
     run = training.train(config, tmp_path, verbose=0)
     assert run.step == 2
-    test_training.check_export(run)
+    check_export(run)
 
 
 # ------------------------------------------------------------------ BEGAN's architecture
@@ -341,7 +351,8 @@ def test_began_networks_follow_the_papers_figure_1(image_shape, upsamplings):
     width, code_dim = 8, 16
     generator = began.generator(code_dim, image_shape, width)
     autoencoder = began.autoencoder(image_shape, code_dim, width)
-    encoder, decoder = autoencoder.get_layer("began_encoder"), autoencoder.get_layer("began_decoder")
+    encoder = autoencoder.get_layer("began_encoder")
+    decoder = autoencoder.get_layer("began_decoder")
     # The decoder is shaped exactly like G: two 3x3 ELU convolutions per resolution, nearest
     # upsampling in between, a linear 3x3 convolution out; no normalisation, no tanh.
     assert [w.shape for w in decoder.weights] == [w.shape for w in generator.weights]
@@ -379,4 +390,4 @@ def test_began_architecture_is_chosen_by_name_trains_and_rejects_normalisation(t
         began.discriminator((28, 28, 1), norm="batch")
     run = training.train(config, tmp_path, verbose=0)
     assert run.model.generator.name == "began_generator"
-    test_training.check_export(run)
+    check_export(run)

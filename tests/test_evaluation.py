@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from test_training import ROOT, load_config, tiny
-from tfgan_variants import evaluation, features, metrics, training
+from helpers import ROOT, load_config, tiny
+from tfgan_variants import evaluation, features, metrics, summaries, training
 from tfgan_variants.errors import UserError
 
 ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
@@ -276,7 +276,7 @@ def test_best_checkpoint_restores_the_best_generator(tmp_path):
     restored = training.Run(config, tmp_path / "other")
     restored.checkpoint.restore(tf.train.latest_checkpoint(tmp_path / "best_checkpoint"))
     assert restored.step == best["step"]
-    z = training.fixed_latent(config, 200)
+    z = summaries.fixed_latent(config, 200)
     again = evaluation.Evaluator("ring8", 200, ["fid"], verbose=0).score(
         restored.model.generator(z).numpy())
     assert np.isfinite(again["fid"]) and run.best == best

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from test_training import ROOT, cli, tiny
+from helpers import ROOT, cli, tiny
 from tfgan_variants import data, training
 
 

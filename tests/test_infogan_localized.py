@@ -10,13 +10,15 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-import test_training
-from test_training import load_config
+from helpers import critic_step, family, load_config, resume_equals_straight_run, tiny
 from tfgan_variants import VARIANTS, data, losses, training
+from tfgan_variants.models import infogan
 from tfgan_variants.models.localized import local_jacobian
 from tfgan_variants.networks import local_generator
 
 rng = np.random.default_rng(0)
+#: InfoGAN's and Localized GAN's families (tfgan_variants.models.infogan, .localized).
+VARIANTS_HERE = family("infogan", "localized")
 
 
 # ------------------------------------------------------------------ losses vs the papers' equations
@@ -38,7 +40,7 @@ def test_infogan_objectives_subtract_lambda_l_i_from_ns_gan_losses():
     model.compile(keras.optimizers.SGD(0.0), keras.optimizers.SGD(0.0))
     real = tf.constant(rng.normal(size=(5, 2)), tf.float32)
     model._draws.index = 0
-    d_logs = model.discriminator_step(real)
+    d_logs = critic_step(model, real)
     model._draws.index = 0
     noise, category, continuous = model.codes(model.sample_latent(5))
     fake = model.generate_from_codes(noise, category, continuous, training=True)
@@ -81,6 +83,7 @@ def test_locality_and_orthonormality_match_their_formulas():
 
 
 def _mlp_config(categories=10, width=8):
+    """A small MLP `config.networks` block with InfoGAN's codes and Q head."""
     return ml_collections.ConfigDict({
         "name": "mlp", "width": width, "depth": 2, "d_out": 1, "d_norm": "none",
         "d_dropout": 0.0, "categories": categories, "continuous_codes": 2, "q_width": 8})
@@ -205,6 +208,7 @@ def test_anchor_choice_keeps_the_displacement_standard_normal():
 
 # ------------------------------------------------------------------ training runs
 def _tiny(variant, dataset, steps=2):
+    """`variant`'s config for `dataset`, narrowed for a short run of `steps` steps."""
     width = 4 if dataset not in ("ring8", "grid25") else 16
     overrides = {"train__steps": steps, "data__batch_size": 8, "networks__width": width}
     if variant == "infogan":
@@ -214,21 +218,18 @@ def _tiny(variant, dataset, steps=2):
     return load_config(variant, dataset, **overrides)
 
 
-@pytest.mark.parametrize("variant", ["infogan", "localized_gan"])
+@pytest.mark.parametrize("variant", VARIANTS_HERE)
 def test_interrupted_and_resumed_run_equals_uninterrupted_run(tmp_path, variant):
-    """`test_training.resume_equals_straight_run`, and the Q head / anchors trained and were
+    """`helpers.resume_equals_straight_run`, and the Q head / anchors trained and were
     restored."""
-    def tiny():
-        return test_training.tiny(variant, "ring8", 4)
-
-    _, resumed = test_training.resume_equals_straight_run(tmp_path, variant, "ring8")
+    _, resumed = resume_equals_straight_run(tmp_path, variant, "ring8")
     extra = getattr(resumed.model, "q_head", None) or resumed.model.anchor_buffer
+    fresh = training.Run(tiny(variant, "ring8", 4), tmp_path / "fresh").model
     assert any(not np.allclose(a, b) for a, b in zip(
-        extra.get_weights(), training.Run(tiny(), tmp_path / "fresh").model.get_layer(
-            extra.name).get_weights()))  # the extra state trained and was restored
+        extra.get_weights(), fresh.get_layer(extra.name).get_weights()))  # trained, restored
 
 
-@pytest.mark.parametrize("variant", ["infogan", "localized_gan"])
+@pytest.mark.parametrize("variant", VARIANTS_HERE)
 @pytest.mark.parametrize("dataset", ["ring8", "grid25", "fashion_mnist"])
 def test_short_runs_export_and_write_pictures(tmp_path, variant, dataset):
     config = _tiny(variant, dataset)
@@ -240,14 +241,14 @@ def test_short_runs_export_and_write_pictures(tmp_path, variant, dataset):
     assert samples.shape == (3, *run.info.shape) and np.all(np.isfinite(samples))
     np.testing.assert_allclose(samples, run.model.generate(z), atol=1e-5)
     model = run.model
-    if variant == "infogan":
+    if isinstance(model, infogan.InfoGAN):
         noise, category, continuous = model.codes(z)
         named = loaded.signatures["codes"](noise=noise, categorical=category,
                                            continuous=continuous)["images"]
         np.testing.assert_allclose(named, model.generate(z), atol=1e-5)
         expected = {"categorical", "continuous_0", "continuous_1"}
     else:
-        x = tf.constant(run.fixed_real()[:3], tf.float32)
+        x = tf.constant(run.summaries.fixed_real()[:3], tf.float32)
         local = loaded.signatures["local"](x=x, z=z)["images"]
         np.testing.assert_allclose(local, model.local(x, z), atol=1e-5)
         np.testing.assert_allclose(model.anchors.numpy()[:8],

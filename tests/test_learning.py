@@ -1,15 +1,14 @@
 """Every variant learns: on ring8 the foundation variants cover at least 6 of the 8 modes;
-on grid25 every variant is trained for the same `GRID25_STEPS` (the benchmark table's budget)
-and covers at least `GRID25_MODES` of the 25.
+on grid25 every variant is trained for the same `helpers.GRID25_STEPS` (the benchmark table's
+budget) and covers at least `helpers.GRID25_MODES` of the 25.
 
 GAN training is chaotic. The seed picks a trajectory, and so does the machine: the same seed
 gives other numbers on an AVX-512 CPU than on an AVX2 one (the vector width changes the order
 of float sums), and with or without XLA. A config that learns on most trajectories collapses
 on some (docs/RESULTS.md, three seeds per variant), so a bar met by seed 0 on one machine can
-be missed on the next. `learns` therefore trains seeds 0, 1, 2 in turn and passes on the
-first that meets the bar; a broken loss or update misses it on all three.
+be missed on the next. `helpers.learns` therefore trains seeds 0, 1, 2 in turn and passes on
+the first that meets the bar; a broken loss or update misses it on all three.
 """
-import dataclasses
 import json
 import os
 import subprocess
@@ -17,58 +16,10 @@ import sys
 
 import pytest
 
-from test_training import ROOT, load_config
-from tfgan_variants import evaluation, training
+from helpers import GRID25_STEPS, ROOT, Covers, learns, load_config
+from tfgan_variants import training
 
 FOUNDATION = ("ns_gan", "wgan_gp", "sngan", "sphere_gan")
-#: One budget for every variant on grid25: generator updates at the 2-D batch of 256.
-GRID25_STEPS = 10000
-#: Modes a variant that learns grid25 covers: over three seeds the weakest learners reach 16
-#: to 23 (wgan, magan, softmax_gan; docs/results/modes.md), a collapsed generator 1 to 5.
-GRID25_MODES = 15
-SEEDS = (0, 1, 2)
-
-
-def train_and_evaluate(workdir, variant, dataset, **overrides):
-    """Trains `variant` with its own config for `dataset`; returns eval.py's metrics dict."""
-    config = load_config(variant, dataset, **overrides)
-    config.train.update({"log_every": 500, "sample_every": 2000, "checkpoint_every": 2000})
-    training.train(config, workdir, verbose=0)
-    result = evaluation.evaluate_workdir(str(workdir))
-    print(variant, dataset, f"seed {config.seed}", json.dumps(result))
-    return result
-
-
-@dataclasses.dataclass(frozen=True)
-class Covers:
-    """The bar: at least `modes` modes covered and `quality` of the samples high quality."""
-    modes: int
-    quality: float = 0.0
-
-    def __call__(self, result):
-        return (result["modes_covered"] >= self.modes
-                and result["high_quality_fraction"] >= self.quality)
-
-    def __str__(self):
-        return f">= {self.modes} modes, >= {self.quality} high quality"
-
-
-def learns(workdir, variant, dataset, bar, **overrides):
-    """Trains the `SEEDS` in turn until one meets `bar`; fails with every seed's numbers if
-    none does. Returns the result that met it."""
-    results = {}
-    for seed in SEEDS:
-        result = train_and_evaluate(workdir / f"seed{seed}", variant, dataset, seed=seed,
-                                    **overrides)
-        if bar(result):
-            return result
-        results[seed] = {key: result[key] for key in ("modes_covered", "high_quality_fraction")}
-    pytest.fail(f"{variant} on {dataset} misses {bar} on every seed: {results}")
-
-
-def learns_grid25(workdir, variant, **overrides):
-    return learns(workdir, variant, "grid25", Covers(GRID25_MODES), train__steps=GRID25_STEPS,
-                  **overrides)
 
 
 @pytest.mark.slow

@@ -1,7 +1,7 @@
 """BiGAN / ALI and VAE-GAN learn grid25 within the shared budget (`GRID25_STEPS`)."""
 import pytest
 
-from test_learning import learns_grid25
+from helpers import learns_grid25
 
 
 @pytest.mark.slow

@@ -4,7 +4,7 @@ default divergence (squared Hellinger) and Jensen-Shannon.
 """
 import pytest
 
-from test_learning import learns_grid25
+from helpers import learns_grid25
 
 
 @pytest.mark.slow

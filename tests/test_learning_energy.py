@@ -4,7 +4,7 @@ some seeds: docs/RESULTS.md). BEGAN does not reach it (1-7 modes in every tried 
 configs/began.py); on Fashion-MNIST its config gives garments of several classes."""
 import pytest
 
-from test_learning import learns_grid25, train_and_evaluate
+from helpers import learns_grid25, train_and_evaluate
 
 
 @pytest.mark.slow

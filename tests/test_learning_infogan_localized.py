@@ -4,8 +4,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from test_learning import learns_grid25
-from test_training import load_config
+from helpers import learns_grid25, load_config
 from tfgan_variants import training
 
 

@@ -5,7 +5,7 @@ jobs sharing the cores): see docs/PERFORMANCE.md.
 """
 import pytest
 
-from test_learning import learns_grid25
+from helpers import learns_grid25
 
 # wgan_ct's run (dropout passes, 10k steps) takes over 10 minutes: `long`, not in CI.
 FAMILY = ("wgan", "wgan_lp", pytest.param("wgan_ct", marks=pytest.mark.long), "dragan")

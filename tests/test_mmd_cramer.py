@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-import test_training
-from test_training import load_config
+from helpers import check_export, context_of, family, load_config
 from tfgan_variants import VARIANTS, losses, penalties, training
 from tfgan_variants.networks import mlp
 
@@ -90,7 +89,7 @@ def _mmd_gan(**hparams):
 def test_mmd_gan_critic_objective_is_the_spec_formula_on_its_networks():
     model = _mmd_gan()
     real, fake = np.float32(rng.normal(size=(6, 2))), np.float32(rng.normal(size=(6, 2)))
-    loss, logs = model.discriminator_objective(tf.constant(real), tf.constant(fake))
+    loss, logs = model.discriminator_objective(context_of(model, real, fake))
     real_codes = model.discriminator(real).numpy()
     fake_codes = model.discriminator(fake).numpy()
     errors = (np.mean((real - model.decoder(real_codes).numpy()) ** 2)
@@ -99,7 +98,7 @@ def test_mmd_gan_critic_objective_is_the_spec_formula_on_its_networks():
                   + 16 * numpy_one_sided(real_codes, fake_codes)) + 8 * errors)
     np.testing.assert_allclose(loss, expected, rtol=1e-5)
     np.testing.assert_allclose(logs["reconstruction_error"], errors, rtol=1e-5)
-    g_loss, _ = model.generator_objective(tf.constant(fake), tf.constant(real))
+    g_loss, _ = model.generator_objective(context_of(model, real, fake))
     np.testing.assert_allclose(g_loss, np.sqrt(numpy_mmd2(real_codes, fake_codes, SIGMAS))
                                + 16 * numpy_one_sided(real_codes, fake_codes), rtol=1e-5)
 
@@ -183,7 +182,7 @@ def test_cramer_objectives_use_two_independent_fake_batches_as_algorithm_1():
         return fake2, model.random_uniform([4]).numpy()
 
     model._draws.index = 0
-    loss, logs = model.discriminator_objective(tf.constant(real), tf.constant(fake))
+    loss, logs = model.discriminator_objective(context_of(model, real, fake))
     fake2, alpha = redraw()
     h_fake2 = h(fake2).numpy()
 
@@ -198,7 +197,7 @@ def test_cramer_objectives_use_two_independent_fake_batches_as_algorithm_1():
     np.testing.assert_allclose(loss, -surrogate + 10 * penalty, rtol=5e-3, atol=1e-4)
 
     model._draws.index = 0
-    g_loss, _ = model.generator_objective(tf.constant(fake), tf.constant(real))
+    g_loss, _ = model.generator_objective(context_of(model, real, fake))
     fake2, _ = redraw()
     h_real, h_fake, h_fake2 = h(real).numpy(), h(fake).numpy(), h(fake2).numpy()
     np.testing.assert_allclose(g_loss, _norm(h_real - h_fake).mean()
@@ -240,7 +239,7 @@ def rgb32(tmp_path_factory):
     return str(path)
 
 
-@pytest.mark.parametrize("variant", ["mmd_gan", "cramer_gan"])
+@pytest.mark.parametrize("variant", family("mmd"))
 @pytest.mark.parametrize("dataset", ["ring8", "grid25", "fashion_mnist", "rgb32"])
 def test_short_runs_train_and_export_a_working_generator(tmp_path, variant, dataset, rgb32):
     config = _tiny(variant, "fashion_mnist" if dataset == "rgb32" else dataset)
@@ -248,4 +247,4 @@ def test_short_runs_train_and_export_a_working_generator(tmp_path, variant, data
         config.data.name = rgb32
     run = training.train(config, tmp_path, verbose=0)
     assert run.step == 2
-    test_training.check_export(run)
+    check_export(run)

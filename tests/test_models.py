@@ -5,7 +5,8 @@ import pytest
 import tensorflow as tf
 
 import conftest
-from tfgan_variants import VARIANTS, config_base, layers, losses, penalties, training
+from helpers import build_variant, mlp_networks, one_step
+from tfgan_variants import VARIANTS, layers, losses, penalties
 from tfgan_variants.models.base import GAN
 from tfgan_variants.networks import dcgan, mlp
 
@@ -17,7 +18,8 @@ FAKE = np.array([[-3.0], [0.25], [1.5]], np.float32)
 # ------------------------------------------------------------------ losses vs the papers' equations
 def test_minimax_and_non_saturating_losses_match_their_formulas():
     d = losses.minimax_discriminator_loss(REAL, FAKE)
-    expected = np.mean(-np.log(1 / (1 + np.exp(-REAL)))) + np.mean(-np.log(1 - 1 / (1 + np.exp(-FAKE))))
+    expected = (np.mean(-np.log(1 / (1 + np.exp(-REAL))))
+                + np.mean(-np.log(1 - 1 / (1 + np.exp(-FAKE)))))
     np.testing.assert_allclose(d, expected, rtol=1e-6)
     # Saturating G loss: E log(1 - sigma(D(G(z)))), minimised by G.
     np.testing.assert_allclose(losses.minimax_generator_loss(FAKE),
@@ -25,8 +27,10 @@ def test_minimax_and_non_saturating_losses_match_their_formulas():
     np.testing.assert_allclose(losses.non_saturating_generator_loss(FAKE),
                                np.mean(softplus(-FAKE)), rtol=1e-6)
     # Stable for extreme logits.
-    assert np.isfinite(losses.minimax_discriminator_loss(np.float32([[-80.0]]), np.float32([[80.0]])))
-    np.testing.assert_allclose(losses.non_saturating_generator_loss(np.float32([[-80.0]])), 80.0, rtol=1e-6)
+    assert np.isfinite(losses.minimax_discriminator_loss(np.float32([[-80.0]]),
+                                                         np.float32([[80.0]])))
+    np.testing.assert_allclose(losses.non_saturating_generator_loss(np.float32([[-80.0]])), 80.0,
+                               rtol=1e-6)
 
 
 def test_wasserstein_and_hinge_losses_match_their_formulas():
@@ -86,56 +90,21 @@ def test_interpolates_lie_on_the_segment():
 
 
 # ------------------------------------------------------------------ the engine
-def _mlp_networks(variant, seed=0):
-    """Small MLPs from the variant's own `build_networks`: G, D and any other network it
-    takes (MMD-GAN's decoder), by constructor keyword."""
-    keras.utils.set_random_seed(seed)
-    config = config_base.base_config(variant, "ring8").networks
-    config.update({"width": 16, "depth": 2,
-                   "d_out": 8 if variant in ("sphere_gan", "mmd_gan", "cramer_gan") else 1,
-                   "d_norm": "spectral" if variant == "sngan" else "none",
-                   "d_dropout": 0.5 if variant == "wgan_ct" else 0.0})
-    if variant == "infogan":  # codes that fit latent_dim 4: 1 noise + 2 categories + 1
-        config.update({"categories": 2, "continuous_codes": 1, "q_width": 8})
-    return VARIANTS[variant].build_networks(config, (2,), 4)
-
-
 def _mlp_pair(variant, seed=0):
-    networks = _mlp_networks(variant, seed)
+    """(G, D) of `helpers.mlp_networks`."""
+    networks = mlp_networks(variant, seed)
     return networks["generator"], networks["discriminator"]
 
 
 def _image_pair(seed=0):
+    """(G, D) of small DCGANs for 28x28x1 images, D with BatchNorm."""
     keras.utils.set_random_seed(seed)
     return (dcgan.generator(8, (28, 28, 1), width=4),
             dcgan.discriminator((28, 28, 1), width=4, norm="batch"))
 
 
-def _build(variant, networks, strategy, weights=None, **hparams):
-    """`variant` on clones of `networks` ((G, D) or a dict by constructor keyword); `weights`
-    maps network names to the weights to set."""
-    if isinstance(networks, tuple):
-        networks = {"generator": networks[0], "discriminator": networks[1]}
-    if variant == "wgan_ct":
-        training.make_deterministic()  # as its config does (configs/wgan_ct.py)
-    with strategy.scope():
-        clones = {name: keras.models.clone_model(net) for name, net in networks.items()}
-        latent_dim = clones["generator"].inputs[-1].shape[-1]  # z is G's last input
-        model = VARIANTS[variant](**clones, latent_dim=latent_dim, **hparams)
-        model.compile(keras.optimizers.SGD(0.1), keras.optimizers.SGD(0.1))
-    for name, values in (weights or {}).items():
-        getattr(model, name).set_weights(values)
-    return model
-
-
-def _one_step(model, batch, names=("generator", "discriminator")):
-    """Trains one step on `batch`; returns the weights of the networks `names`."""
-    model.fit(tf.data.Dataset.from_tensors(batch).repeat(), steps_per_epoch=1, epochs=1,
-              verbose=0)
-    return [w for name in names for w in getattr(model, name).get_weights()]
-
-
 def _mirrored():
+    """The session's 2-replica MirroredStrategy."""
     return conftest.mirrored_strategy()
 
 
@@ -147,16 +116,17 @@ _INFORMATIVE_STEP = {"cramer_gan": {"gp_weight": 1.0}, "mmd_gan": {"clip": 1.0}}
 
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
 def test_one_replica_step_equals_two_replica_step(variant):
-    networks = _mlp_networks(variant)
+    networks = mlp_networks(variant)
     weights = {name: net.get_weights() for name, net in networks.items()}
     n_critic = 2 if variant.startswith("wgan") or variant in ("mmd_gan", "cramer_gan") else 1
     rows = 8 * (n_critic + VARIANTS[variant].generator_needs_real)
     batch = tf.constant(np.random.default_rng(0).normal(size=(rows, 2)), tf.float32)
     kwargs = {"n_critic": n_critic} if n_critic > 1 else {}
     kwargs.update(_INFORMATIVE_STEP.get(variant, {}))
-    single = _one_step(_build(variant, networks, tf.distribute.get_strategy(), weights,
-                              **kwargs), batch, weights)
-    double = _one_step(_build(variant, networks, _mirrored(), weights, **kwargs), batch, weights)
+    single = one_step(build_variant(variant, networks, tf.distribute.get_strategy(), weights,
+                                    **kwargs), batch, weights)
+    double = one_step(build_variant(variant, networks, _mirrored(), weights, **kwargs), batch,
+                      weights)
     initial = [w for values in weights.values() for w in values]
     for a, b in zip(single, double):
         np.testing.assert_allclose(a, b, atol=1e-5)
@@ -168,15 +138,15 @@ def test_one_replica_equals_two_replicas_with_batch_norm_networks():
     pair = _image_pair()
     weights = {"generator": pair[0].get_weights(), "discriminator": pair[1].get_weights()}
     batch = tf.random.stateless_uniform((8, 28, 28, 1), [1, 2], -1, 1)
-    single = _one_step(_build("ns_gan", pair, tf.distribute.get_strategy(), weights), batch)
-    double = _one_step(_build("ns_gan", pair, _mirrored(), weights), batch)
+    single = one_step(build_variant("ns_gan", pair, tf.distribute.get_strategy(), weights), batch)
+    double = one_step(build_variant("ns_gan", pair, _mirrored(), weights), batch)
     for a, b in zip(single, double):
         np.testing.assert_allclose(a, b, atol=1e-5)
 
 
 def test_each_replica_draws_different_noise_and_global_noise_is_replica_invariant():
     strategy = _mirrored()
-    model = _build("ns_gan", _mlp_pair("ns_gan"), strategy)
+    model = build_variant("ns_gan", _mlp_pair("ns_gan"), strategy)
 
     @tf.function
     def draw():
@@ -186,13 +156,13 @@ def test_each_replica_draws_different_noise_and_global_noise_is_replica_invarian
     per_replica = strategy.experimental_local_results(strategy.run(draw))
     first, second = (t.numpy() for t in per_replica)
     assert not np.allclose(first, second)
-    single = _build("ns_gan", _mlp_pair("ns_gan"), tf.distribute.get_strategy())
+    single = build_variant("ns_gan", _mlp_pair("ns_gan"), tf.distribute.get_strategy())
     single._draws.index = 0
     np.testing.assert_allclose(np.concatenate([first, second]), single.sample_latent(8).numpy())
 
 
 def test_noise_changes_with_step_and_draw():
-    model = _build("ns_gan", _mlp_pair("ns_gan"), tf.distribute.get_strategy())
+    model = build_variant("ns_gan", _mlp_pair("ns_gan"), tf.distribute.get_strategy())
     model._draws.index = 0
     a, b = model.sample_latent(4).numpy(), model.sample_latent(4).numpy()
     assert not np.allclose(a, b)
@@ -206,9 +176,9 @@ def test_each_critic_update_sees_its_own_slice_of_real_data():
     seen = []
 
     class Recording(VARIANTS["wgan_gp"]):
-        def discriminator_objective(self, real, fake):
-            seen.append(real)
-            return super().discriminator_objective(real, fake)
+        def discriminator_objective(self, context):
+            seen.append(context.real)
+            return super().discriminator_objective(context)
 
     generator, discriminator = _mlp_pair("wgan_gp")
     model = Recording(generator=generator, discriminator=discriminator, latent_dim=4, n_critic=3)

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from test_training import ROOT
+from helpers import ROOT
 
 STEPS = 60
 ARGS = ["--config=configs/ns_gan.py:ring8", f"--config.train.steps={STEPS}",

@@ -3,13 +3,13 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from test_training import tiny
+from helpers import tiny
 from tfgan_variants import training
 
 
 def _checkpoint_format(run):
     """{variable name: (shape, dtype)} of the run's newest checkpoint."""
-    reader = tf.train.load_checkpoint(run.manager.latest_checkpoint)
+    reader = tf.train.load_checkpoint(run.checkpoints.manager.latest_checkpoint)
     dtypes = reader.get_variable_to_dtype_map()
     return {name: (tuple(shape), dtypes[name])
             for name, shape in reader.get_variable_to_shape_map().items()
@@ -34,7 +34,7 @@ def test_precision_and_xla_train_finite_and_write_the_float32_checkpoint(
     assert run.step == 2
     losses = {name: float(t.result()) for name, t in run.model.trackers.items()}
     assert all(np.isfinite(v) for v in losses.values()), losses
-    samples = run.samples(8)
+    samples = run.summaries.samples(8)
     assert samples.dtype == np.float32 and np.all(np.isfinite(samples))
     assert run.model.generator.compute_dtype == precision.replace("mixed_", "")
     written = _checkpoint_format(run)
@@ -57,7 +57,7 @@ def test_sn_layers_keep_float32_weights_under_mixed_precision(tmp_path):
     config.train.precision = "mixed_bfloat16"
     run = training.train(config, tmp_path, verbose=0)
     assert {v.dtype for v in run.model.discriminator.weights} == {"float32"}
-    assert np.all(np.isfinite(run.samples(8)))
+    assert np.all(np.isfinite(run.summaries.samples(8)))
 
 
 def test_unknown_precision_is_a_user_error(tmp_path):

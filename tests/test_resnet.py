@@ -10,8 +10,8 @@ import pytest
 import tensorflow as tf
 import tensorflow_datasets as tfds
 
-from test_training import load_config
-from tfgan_variants import VARIANTS, config_base, layers, networks, training
+from helpers import load_config
+from tfgan_variants import VARIANTS, build, config_base, layers, networks, training
 from tfgan_variants.errors import UserError
 from tfgan_variants.networks import common, resnet
 
@@ -162,7 +162,7 @@ def test_paper_config_entries_have_the_papers_values(variant, dataset):
         assert config.hparams.gp_weight == 10
     if variant == "sphere_gan":
         assert config.hparams.moments == 3
-    training.validate(config)
+    build.validate(config)
     # The variant accepts the networks and hyperparameters (at a small width).
     net.update({"width": 2, "g_width": 2})
     nets = VARIANTS[variant].build_networks(net, (size, size, 3), config.latent_dim)
@@ -175,7 +175,7 @@ def test_a_missing_inception_weights_file_is_refused_before_training(tmp_path):
     config = config_base.load("sphere_gan", "cifar10")
     config.eval.inception_weights = str(tmp_path / "missing.weights.h5")
     with pytest.raises(UserError, match="inception_weights=.*missing.weights.h5 is not a file"):
-        training.validate(config)
+        build.validate(config)
 
 
 def test_lsun_bedroom_is_one_alias_and_other_datasets_keep_their_configs():
@@ -202,7 +202,7 @@ def test_sngan_cifar10_entry_takes_a_training_step_on_mocked_tfds(tmp_path):
     run = short_paper_run(tmp_path, "sngan", "cifar10", 2, until=1, hparams__n_critic=1)
     assert run.step == 1 and run.info.shape == (32, 32, 3)
     assert run.model.generator_batch_multiplier == 2
-    assert np.all(np.isfinite(run.samples(2)))
+    assert np.all(np.isfinite(run.summaries.samples(2)))
 
 
 @pytest.fixture(scope="module")
@@ -240,6 +240,6 @@ def test_paper_entries_train_at_48_and_64_px(tmp_path, variant, dataset, size):
     run = short_paper_run(tmp_path, variant, dataset, 2)
     assert run.step == 2 and run.info.shape == (size, size, 3)
     assert os.path.isdir(os.path.join(run.workdir.path, "saved_model"))
-    samples = run.samples(3)
+    samples = run.summaries.samples(3)
     assert samples.shape == (3, size, size, 3) and np.all(np.isfinite(samples))
     assert run.model.discriminator.output_shape[-1] == expected(variant, dataset)["d_out"]

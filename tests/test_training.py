@@ -8,32 +8,9 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from tfgan_variants import config_base, training
+from helpers import cli, load_config, resume_equals_straight_run, tiny, weights
+from tfgan_variants import optimizers, training
 from tfgan_variants.errors import UserError
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def load_config(variant, dataset, /, **overrides):
-    config = config_base.load(variant, dataset)
-    config.train.update({"log_every": 2, "sample_every": 2, "checkpoint_every": 2})
-    for dotted, value in overrides.items():
-        *blocks, key = dotted.split("__")
-        target = config
-        for block in blocks:
-            target = target[block]
-        target[key] = value
-    return config
-
-
-def tiny(variant, dataset, steps):
-    small = {"networks__width": 4} if dataset == "fashion_mnist" else {"networks__width": 16}
-    return load_config(variant, dataset, train__steps=steps, data__batch_size=8, **small)
-
-
-def weights(run):
-    return [v.numpy() for v in run.checkpoint.model.variables] + \
-           [v.numpy() for v in run.model.g_optimizer.variables + run.model.d_optimizer.variables]
 
 
 @pytest.mark.parametrize("variant,dataset", [("sngan", "ring8"), ("ns_gan", "fashion_mnist"),
@@ -41,36 +18,6 @@ def weights(run):
 def test_interrupted_and_resumed_run_equals_uninterrupted_run(tmp_path, variant, dataset):
     """Model, optimizer slots, SN vectors, BN statistics, data position and noise all resume."""
     resume_equals_straight_run(tmp_path, variant, dataset)
-
-
-def resume_equals_straight_run(tmp_path, variant, dataset):
-    """Trains 4 steps straight, and 2 + 2 with a resume in between; asserts equal weights and
-    slots and the step grids of steps 2 and 4. Returns (straight, resumed) runs."""
-    straight = training.train(tiny(variant, dataset, 4), tmp_path / "straight", verbose=0)
-    interrupted = training.train(tiny(variant, dataset, 4), tmp_path / "resumed", verbose=0,
-                                 until=2)
-    assert interrupted.step == 2 and not os.path.exists(tmp_path / "resumed" / "saved_model")
-    resumed = training.Run(tiny(variant, dataset, 4), tmp_path / "resumed")
-    assert resumed.step == 2
-    resumed.train(verbose=0)
-    assert resumed.step == straight.step == 4
-    for a, b in zip(weights(straight), weights(resumed)):
-        np.testing.assert_array_equal(a, b)
-    grids = [name for name in os.listdir(tmp_path / "resumed" / "samples")
-             if name.startswith("step_")]  # a variant's extra pictures have their own names
-    assert sorted(grids) == ["step_0000002.png", "step_0000004.png"]
-    return straight, resumed
-
-
-def check_export(run):
-    """The run's exported serving_default makes finite samples of the data's shape, equal to
-    the model's own `generate`."""
-    path = os.path.join(run.workdir.path, "saved_model")
-    sample = tf.saved_model.load(path).signatures["serving_default"]
-    z = tf.random.normal([3, run.config.latent_dim])
-    samples = sample(z=z)["images"].numpy()
-    assert samples.shape == (3, *run.info.shape) and np.all(np.isfinite(samples))
-    np.testing.assert_allclose(samples, run.model.generate(z), atol=1e-5)
 
 
 def test_several_steps_per_graph_call_change_nothing_but_speed(tmp_path):
@@ -123,15 +70,8 @@ def test_a_workdir_of_another_run_is_refused_and_left_alone(tmp_path):
     assert _snapshot(tmp_path) == before
 
 
-# ------------------------------------------------------------------ the command line
-def cli(*args, cwd=ROOT, script="train.py", timeout=600):
-    """Runs the repository's `script` (a path under ROOT) with `args`, as a user would."""
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
-    return subprocess.run([sys.executable, os.path.join(ROOT, script), *args],
-                          capture_output=True, text=True, cwd=cwd, env=env, timeout=timeout)
-
-
 def _snapshot(path):
+    """{path relative to `path`: SHA-256} of every file under `path`."""
     digest = {}
     for folder, _, files in os.walk(path):
         for name in files:
@@ -141,6 +81,7 @@ def _snapshot(path):
     return digest
 
 
+# ------------------------------------------------------------------ the command line
 def _fashion_args(workdir, steps):
     return ["--config=configs/sphere_gan.py:fashion_mnist", f"--workdir={workdir}",
             f"--config.train.steps={steps}", "--config.train.log_every=2",
@@ -237,7 +178,7 @@ def test_cli_corrupt_checkpoint_is_an_error_and_nothing_changes(tmp_path, damage
 def test_linear_decay_reaches_zero_at_the_last_update_and_bad_decay_is_an_error():
     config = load_config("sngan", "ring8")
     config.optimizer.d.decay = "linear"
-    optimizer = training.make_optimizer(config.optimizer.d, updates=10)
+    optimizer = optimizers.make_optimizer(config.optimizer.d, updates=10)
     rate = optimizer.learning_rate  # evaluated at the optimizer's iteration count
     assert float(rate) == pytest.approx(config.optimizer.d.learning_rate)
     optimizer.iterations.assign(5)
@@ -246,4 +187,4 @@ def test_linear_decay_reaches_zero_at_the_last_update_and_bad_decay_is_an_error(
     assert float(optimizer.learning_rate) == 0.0
     config.optimizer.d.decay = "cosine-ish"
     with pytest.raises(UserError, match="unknown learning-rate decay"):
-        training.make_optimizer(config.optimizer.d, updates=10)
+        optimizers.make_optimizer(config.optimizer.d, updates=10)

@@ -7,13 +7,14 @@ import pytest
 import tensorflow as tf
 
 import conftest
-import test_training
-from test_models import _build, _mlp_networks, _one_step
-from tfgan_variants import VARIANTS, config_base, penalties, replicas, training
-from tfgan_variants.models import ipm
+from helpers import (build_variant, context_of, load_config, mlp_networks, one_step,
+                     resume_equals_straight_run, subclasses)
+from tfgan_variants import VARIANTS, build, config_base, data, penalties, replicas, training
+from tfgan_variants.models import divergence, ipm
 from tfgan_variants.networks import common, dcgan, mlp, sngan_cnn
 
-FAMILY = ("wgan", "wgan_lp", "wgan_ct", "dragan")
+#: The critics with the WGAN objective or a gradient penalty (DRAGAN's is on NS-GAN's).
+FAMILY = subclasses(ipm.WassersteinCritic, ipm.GradientPenalty)
 REAL = np.array([[1.0, 2.0], [0.5, 0.25], [3.0, 1.0]], np.float32)
 FAKE = np.array([[0.2, 0.1], [2.0, 0.5], [1.5, 1.5]], np.float32)
 softplus = lambda t: np.log1p(np.exp(t))  # noqa: E731
@@ -31,6 +32,7 @@ def _linear_critic(kernel):
 
 
 def _model(variant, discriminator, **hparams):
+    """`variant` with a small MLP generator (latent 4, 2-D samples) and `discriminator`."""
     return VARIANTS[variant](generator=_generator(), discriminator=discriminator, latent_dim=4,
                              **hparams)
 
@@ -41,11 +43,12 @@ def test_generator_and_critic_losses_match_their_formulas(variant):
     critic = mlp.discriminator(2, 1, 8, 1, dropout=0.5 if variant == "wgan_ct" else 0.0)
     model = _model(variant, critic)
     real, fake = REAL[:, :1], FAKE[:, :1]
-    if variant == "dragan":  # NS-GAN: softplus(-D(x)) + softplus(D(G(z))); softplus(-D(G(z)))
+    if isinstance(model, ipm.WassersteinCritic):  # E[D(G(z))] - E[D(x)]; -E[D(G(z))]
+        d_loss, g_loss = fake.mean() - real.mean(), -fake.mean()
+    else:  # DRAGAN, NS-GAN: softplus(-D(x)) + softplus(D(G(z))); softplus(-D(G(z)))
+        assert isinstance(model, divergence.NSGAN)
         d_loss = np.mean(softplus(-real)) + np.mean(softplus(fake))
         g_loss = np.mean(softplus(-fake))
-    else:  # E[D(G(z))] - E[D(x)]; -E[D(G(z))]
-        d_loss, g_loss = fake.mean() - real.mean(), -fake.mean()
     np.testing.assert_allclose(model.discriminator_loss(real, fake), d_loss, rtol=1e-6)
     np.testing.assert_allclose(model.generator_loss(fake), g_loss, rtol=1e-6)
 
@@ -57,7 +60,7 @@ def test_critic_objective_on_a_linear_critic(variant, slope):
     kernel = np.array([0.6, 0.8]) * slope
     model = _model(variant, _linear_critic(kernel), **({} if variant == "wgan" else
                                                         {"gp_weight": 3.0}))
-    loss, logs = model.discriminator_objective(tf.constant(REAL), tf.constant(FAKE))
+    loss, logs = model.discriminator_objective(context_of(model, REAL, FAKE))
     d_real, d_fake = REAL @ kernel, FAKE @ kernel
     if variant == "dragan":
         expected = np.mean(softplus(-d_real)) + np.mean(softplus(d_fake))
@@ -99,7 +102,7 @@ def test_wgan_ct_objective_by_hand():
         return tf.constant([[0.99, 0.99]] * 3, tf.float32)
 
     common.use_mask_source(critic, masks)
-    keep_all = model.discriminator_objective(tf.constant(REAL), tf.constant(FAKE))[0]
+    keep_all = model.discriminator_objective(context_of(model, REAL, FAKE))[0]
     # All kept: D(x) = 2 v.x (inverted dropout scales by 1 / 0.5), ‖grad D‖ = 2 ‖v‖, CT = 0.
     gp = (2 * np.linalg.norm(v) - 1) ** 2
     np.testing.assert_allclose(keep_all, 2 * (FAKE @ v).mean() - 2 * (REAL @ v).mean() + 3 * gp,
@@ -112,7 +115,7 @@ def test_wgan_ct_objective_by_hand():
         return tf.constant(keep * 3, tf.float32)
 
     common.use_mask_source(critic, masks_dropping_unit_0_last)
-    loss, logs = model.discriminator_objective(tf.constant(REAL), tf.constant(FAKE))
+    loss, logs = model.discriminator_objective(context_of(model, REAL, FAKE))
     first, second = 2 * REAL, 2 * REAL * [0.0, 1.0]  # penultimate features D_
     distance = ((first - second) @ v) ** 2 + 0.1 * np.mean((first - second) ** 2, axis=1)
     np.testing.assert_allclose(logs["consistency"], distance.mean(), rtol=1e-5)
@@ -226,21 +229,22 @@ def test_warmup_runs_the_authors_schedule(n_critic):
 
 
 def _warmup_model(strategy, networks, weights):
-    model = _build("wgan", networks, strategy, weights, n_critic=2, critic_warmup=True)
+    """WGAN with n_critic 2 and the warm-up, compiled with RMSProp(0.01) in `strategy`."""
+    model = build_variant("wgan", networks, strategy, weights, n_critic=2, critic_warmup=True)
     with strategy.scope():
         model.compile(keras.optimizers.RMSprop(0.01), keras.optimizers.RMSprop(0.01))
     return model
 
 
 def test_warmup_skips_generator_updates_exactly_and_on_two_replicas():
-    networks = _mlp_networks("wgan")
+    networks = mlp_networks("wgan")
     weights = {name: net.get_weights() for name, net in networks.items()}
     batch = tf.constant(np.random.default_rng(6).normal(size=(16, 2)), tf.float32)
     single = _warmup_model(tf.distribute.get_strategy(), networks, weights)
     g_before, d_before = single.generator.get_weights(), single.discriminator.get_weights()
     slots = [v for v in single.g_optimizer.variables if v is not single.g_optimizer.iterations]
     slots_before = [v.numpy() for v in slots]
-    _one_step(single, batch)  # step 0 is critic-only: G and its RMSProp slots stay put
+    one_step(single, batch)  # step 0 is critic-only: G and its RMSProp slots stay put
     for a, b in zip(single.generator.get_weights() + [v.numpy() for v in slots],
                     g_before + slots_before):
         np.testing.assert_array_equal(a, b)
@@ -248,12 +252,12 @@ def test_warmup_skips_generator_updates_exactly_and_on_two_replicas():
     assert any(not np.allclose(a, b) for a, b in zip(single.discriminator.get_weights(),
                                                      d_before))
     double = _warmup_model(conftest.mirrored_strategy(), networks, weights)
-    _one_step(double, batch)
+    one_step(double, batch)
     for a, b in zip(single.get_weights(), double.get_weights()):
         np.testing.assert_allclose(a, b, atol=1e-5)
     for model in (single, double):
         model.step.assign(49)  # the last step of generator iteration 0
-        _one_step(model, batch)
+        one_step(model, batch)
     assert not np.allclose(single.generator.get_weights()[0], g_before[0])
     for a, b in zip(single.get_weights(), double.get_weights()):
         np.testing.assert_allclose(a, b, atol=1e-5)
@@ -261,14 +265,16 @@ def test_warmup_skips_generator_updates_exactly_and_on_two_replicas():
 
 # ------------------------------------------------------------------ instance noise
 class _Recording:
-    """Mix-in that records the (real, fake) pairs the discriminator objective receives."""
+    """Mix-in that records the (real, fake) pairs the discriminator objective sees."""
 
-    def discriminator_objective(self, real, fake):
+    def discriminator_objective(self, context):
+        real, fake = context.discriminator_inputs()
         self.seen.append((real.numpy(), fake.numpy()))
-        return super().discriminator_objective(real, fake)
+        return super().discriminator_objective(context)
 
 
 def _recording_model(variant="ns_gan", **hparams):
+    """A `_Recording` `variant` whose G(z) is 0, compiled with SGD(0) to run eagerly."""
     cls = type("Recording", (_Recording, VARIANTS[variant]), {})
     generator = _generator()
     generator.set_weights([np.zeros_like(w) for w in generator.get_weights()])  # G(z) = 0
@@ -309,21 +315,22 @@ def test_instance_noise_is_off_by_default_and_then_draws_nothing():
     config = config_base.base_config("wgan_lp", "ring8")
     assert config.train.instance_noise == 0.0
     config.train.instance_noise = 0.2
-    model = training.build_model(config, (2,))
+    model = build.build_model(config, (2,))
     assert model.instance_noise == 0.2 and model.instance_noise_steps == config.train.steps
 
 
 @pytest.mark.parametrize("variant", ["ns_gan", "dragan"])
 def test_instance_noise_is_replica_invariant(variant):
-    networks = _mlp_networks(variant)
+    networks = mlp_networks(variant)
     weights = {name: net.get_weights() for name, net in networks.items()}
     batch = tf.constant(np.random.default_rng(7).normal(size=(8, 2)), tf.float32)
     noise = {"instance_noise": 0.5, "instance_noise_steps": 10}
-    single = _one_step(_build(variant, networks, tf.distribute.get_strategy(), weights, **noise),
-                       batch)
-    double = _one_step(_build(variant, networks, conftest.mirrored_strategy(), weights, **noise),
-                       batch)
-    quiet = _one_step(_build(variant, networks, tf.distribute.get_strategy(), weights), batch)
+    single = one_step(build_variant(variant, networks, tf.distribute.get_strategy(), weights,
+                                    **noise), batch)
+    double = one_step(build_variant(variant, networks, conftest.mirrored_strategy(), weights,
+                                    **noise), batch)
+    quiet = one_step(build_variant(variant, networks, tf.distribute.get_strategy(), weights),
+                     batch)
     for a, b in zip(single, double):
         np.testing.assert_allclose(a, b, atol=1e-5)
     assert any(not np.allclose(a, b) for a, b in zip(single, quiet))
@@ -354,7 +361,7 @@ def test_dropout_is_opt_in_and_features_are_the_penultimate_layer(build):
 @pytest.mark.parametrize("variant", ["wgan", "wgan_ct"])
 def test_interrupted_and_resumed_run_equals_uninterrupted_run(tmp_path, variant):
     """The warm-up schedule and the dropout masks are functions of the step: they resume."""
-    test_training.resume_equals_straight_run(tmp_path, variant, "ring8")
+    resume_equals_straight_run(tmp_path, variant, "ring8")
 
 
 # ------------------------------------------------------------------ every dataset
@@ -370,12 +377,12 @@ def rgb32(tmp_path_factory):
 @pytest.mark.parametrize("variant", FAMILY)
 def test_variant_trains_and_exports_on_every_kind_of_data(tmp_path, variant, dataset, request):
     name = request.getfixturevalue("rgb32") if dataset == "rgb32" else dataset
-    width = 16 if dataset in config_base.TWO_D else 4
+    width = 16 if dataset in data.DATASETS_2D else 4
     # One step with one critic update keeps the graphs small; the variant's objective is whole.
-    config = test_training.load_config(variant, name, train__steps=1, data__batch_size=8,
-                                       networks__width=width, hparams__n_critic=1)
+    config = load_config(variant, name, train__steps=1, data__batch_size=8,
+                         networks__width=width, hparams__n_critic=1)
     run = training.train(config, tmp_path, verbose=0)
-    samples = run.samples(3)
+    samples = run.summaries.samples(3)
     assert samples.shape == (3, *run.info.shape) and np.isfinite(samples).all()
     assert (tmp_path / "saved_model").exists()
     assert all(np.isfinite(w).all() for w in run.model.discriminator.get_weights())
