@@ -27,10 +27,6 @@ QUICK_VARIANTS = ("ns_gan", "wgan_gp", "sphere_gan")
 TARGETS = {"sphere_gan": (24, 0.8), "sngan": (24, 0.8), "wgan_gp": (24, 0.8)}
 
 
-#: One variant of each family (its module in tfgan_variants/models/) for the README's picture.
-FAMILY_EXAMPLES = ("gan", "wgan_gp", "sngan", "sphere_gan", "mmd_gan", "ebgan", "infogan",
-                   "bigan", "localized_gan")
-
 COLUMNS = (("modes_covered", "modes", 1), ("high_quality_fraction", "high quality", 3),
            ("wall_time", "wall time (s)", 0))
 
@@ -51,13 +47,29 @@ def verdicts(summary, datasets):
     return lines
 
 
-def family_montage(out, dataset="grid25"):
-    """<out>/modes_<dataset>_families.png: seed 0's samples of FAMILY_EXAMPLES, each
-    labelled with its family; None when none of them has been run."""
+def family_examples(summary, variants, dataset="grid25"):
+    """One variant per family (its module in tfgan_variants/models/), for the README's
+    picture: the family's best on `dataset` by mean modes covered, then high-quality fraction;
+    {variant: family} in registry order."""
     from tfgan_variants import VARIANTS
-    pictures = [(os.path.join(out, "modes", f"{dataset}_{variant}.png"),
-                 f"{variant} ({VARIANTS[variant].__module__.rsplit('.', 1)[-1]})")
-                for variant in FAMILY_EXAMPLES]
+    best = {}
+    for variant in variants:
+        stats = summary.get((variant, dataset))
+        if stats is None or not stats["seeds"]:
+            continue
+        score = (stats["modes_covered"][0], stats["high_quality_fraction"][0])
+        family = VARIANTS[variant].__module__.rsplit(".", 1)[-1]
+        if family not in best or score > best[family][1]:
+            best[family] = (variant, score)
+    chosen = {variant: family for family, (variant, _) in best.items()}
+    return {variant: chosen[variant] for variant in variants if variant in chosen}
+
+
+def family_montage(out, examples, dataset="grid25"):
+    """<out>/modes_<dataset>_families.png: seed 0's samples of `examples` ({variant: family}),
+    each labelled with its family; None when none of them has a picture."""
+    pictures = [(os.path.join(out, "modes", f"{dataset}_{variant}.png"), f"{variant} ({family})")
+                for variant, family in examples.items()]
     pictures = [(path, label) for path, label in pictures if os.path.exists(path)]
     if not pictures:
         return None
@@ -91,7 +103,7 @@ def main(argv):
     runner.write_outputs(out, "modes", results, text)
     pictures = runner.collect_pictures(variants, datasets, root, out, "modes")
     if "grid25" in datasets:
-        family_montage(out)
+        family_montage(out, family_examples(summary, variants))
     print("\n" + text)
     print(f"table: {os.path.join(out, 'modes.md')}; pictures: {pictures}")
 
