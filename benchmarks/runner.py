@@ -39,10 +39,6 @@ from tfgan_variants import files  # noqa: E402
 RESULT_FILE = "result.json"
 #: What --record keeps of a finished run's workdir: its result and its picture of samples.
 RECORDED_FILES = (RESULT_FILE, "eval_samples.png")
-#: Variants --xla leaves alone: XLA compiles localized_gan's step (a batched forward-mode
-#: Jacobian) in seconds but runs it 14 times slower on this CPU (21.7 s per generator step
-#: against 1.5 s without, two processes at a time).
-NO_XLA = ("localized_gan",)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -65,8 +61,10 @@ class Job:
         return os.path.join(root, self.dataset.replace("/", "_"), self.name, f"seed{self.seed}")
 
     def train_command(self, root):
+        from tfgan_variants import VARIANTS  # TensorFlow, only once a run is made
         overrides = [(key, value) for key, value in self.overrides
-                     if not (key == "train.jit_compile" and self.variant in NO_XLA)]
+                     if not (key == "train.jit_compile"
+                             and not VARIANTS[self.variant].xla_speeds_up)]
         return ([sys.executable, os.path.join(ROOT, "train.py"),
                  f"--config={os.path.join(ROOT, 'configs', self.variant)}.py:{self.dataset}",
                  f"--workdir={self.workdir(root)}", f"--config.seed={self.seed}"]
@@ -258,8 +256,9 @@ class Flags:
             "benchmark whose --root is gone: the full table can be made over several sessions "
             "or machines. Off by default: a rerun trains everything it has not cached itself.")
         self.xla = flags.DEFINE_bool("xla", True, "Compile the training steps with XLA "
-                                     "(train.jit_compile), except for NO_XLA: the same "
-                                     "training, 1.3 to 2x faster here (docs/PERFORMANCE.md).")
+                                     "(train.jit_compile), except for variants it slows down "
+                                     "(their class's xla_speeds_up): the same training, 1.3 "
+                                     "to 2x faster here (docs/PERFORMANCE.md).")
 
     def variants_or(self, default):
         """--variants, checked against VARIANTS (`default` when not given)."""

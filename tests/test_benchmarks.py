@@ -15,7 +15,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
                                 "benchmarks"))
 import runner  # noqa: E402
 from helpers import cli, load_config  # noqa: E402
-from tfgan_variants import training  # noqa: E402
+from tfgan_variants import VARIANTS, training  # noqa: E402
 
 
 def test_commands_are_the_public_command_line(tmp_path):
@@ -31,7 +31,9 @@ def test_no_xla_variants_train_without_it(tmp_path):
     xla = (("train.steps", 5), ("train.jit_compile", True))
     wgan_gp = runner.Job("wgan_gp", "grid25", 0, xla).train_command(str(tmp_path))
     assert "--config.train.jit_compile=True" in wgan_gp
-    for variant in runner.NO_XLA:
+    slowed = [variant for variant, cls in VARIANTS.items() if not cls.xla_speeds_up]
+    assert slowed == ["localized_gan"]
+    for variant in slowed:
         command = runner.Job(variant, "grid25", 0, xla).train_command(str(tmp_path))
         assert "--config.train.steps=5" in command
         assert not any("jit_compile" in arg for arg in command)
@@ -223,6 +225,20 @@ def test_montage_places_pictures_on_a_grid(tmp_path):
     labelled = np.asarray(Image.open(tmp_path / "labelled.png"))
     assert labelled.shape == (14 + 4, 15, 3)
     assert (labelled[14:, 5:10] == 100).all() and (labelled[:14] < 255).any()
+
+
+def test_each_family_is_shown_by_its_best_run_by_modes_then_quality():
+    import modes
+    results = [{"label": variant, "dataset": "grid25", "modes_covered": m,
+                "high_quality_fraction": q}
+               for variant, m, q in [("gan", 20, 0.5), ("ns_gan", 25, 0.3), ("lsgan", 25, 0.6),
+                                     ("wgan", 25, 0.9), ("wgan_gp", 25, 0.95), ("sngan", 24, 1.0)]]
+    results.append({"label": "began", "dataset": "grid25", "error": "diverged"})
+    summary = runner.aggregate(results, ["modes_covered", "high_quality_fraction"])
+    examples = modes.family_examples(summary, list(VARIANTS))
+    # lsgan beats ns_gan on quality at equal modes; a failed run (began) shows nothing.
+    assert examples == {"lsgan": "divergence", "wgan_gp": "ipm"}
+    assert list(examples) == [v for v in VARIANTS if v in examples]  # registry order
 
 
 def test_sphere_saturation_factors_the_generator_gradient(tmp_path):

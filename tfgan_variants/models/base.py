@@ -76,6 +76,9 @@ class GAN(keras.Model):
     #: (`optimizers.make_optimizer`), for a variant that adapts them as it trains (BEGAN);
     #: None keeps the configured rates.
     learning_rate_scale = None
+    #: False when XLA makes this variant's step slower, not faster, on a CPU; the benchmarks'
+    #: --xla then leaves it uncompiled (`train.jit_compile` still applies when set by hand).
+    xla_speeds_up = True
 
     def __init__(self, generator, discriminator, latent_dim, *, n_critic=1,
                  generator_batch_multiplier=1, seed=0, instance_noise=0.0,
