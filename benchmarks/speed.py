@@ -201,7 +201,7 @@ def main(argv):
         print(f"| {row['variant']} | {row['switch']} | {row['steps_per_second']:.2f} | "
               f"{gf:.2f} | {row['gflop_per_second']:.1f} |" if gf else
               f"| {row['variant']} | {row['switch']} | {row['steps_per_second']:.2f} | - | - |")
-    print(f"\nWGAN-GP steps/s: " + ", ".join(f"{k} {v:.2f}" for k, v in rates.items())
+    print("\nWGAN-GP steps/s: " + ", ".join(f"{k} {v:.2f}" for k, v in rates.items())
           + f"; ours / reference: {comparison['ratio_without_xla']:.2f}x without XLA, "
           f"{comparison['ratio']:.2f}x best ({best})")
 

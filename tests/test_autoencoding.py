@@ -10,7 +10,7 @@ import pytest
 import tensorflow as tf
 
 from helpers import (critic_step, family, generator_step, load_config,
-                     resume_equals_straight_run, tiny)
+                     resume_equals_straight_run)
 from tfgan_variants import VARIANTS, losses, training
 from tfgan_variants.models.update import Context
 from tfgan_variants.networks import encoder as encoder_networks
@@ -272,16 +272,3 @@ def test_interrupted_and_resumed_run_equals_uninterrupted_run(tmp_path, variant)
     assert sorted(os.listdir(tmp_path / "resumed" / "samples")) == [
         f"{prefix}step_000000{step}.png" for prefix in ("reconstructions_", "")
         for step in (2, 4)]
-
-
-@pytest.mark.parametrize("variant", AUTOENCODING_VARIANTS)
-@pytest.mark.parametrize("dataset", ["ring8", "grid25", "fashion_mnist"])
-def test_short_runs_export_a_generator_and_write_reconstructions(tmp_path, variant, dataset):
-    run = training.train(tiny(variant, dataset, 2), tmp_path, verbose=0)
-    assert run.step == 2
-    sample = tf.saved_model.load(str(tmp_path / "saved_model")).signatures["serving_default"]
-    z = tf.random.normal([3, run.config.latent_dim])
-    samples = sample(z=z)["images"].numpy()
-    assert samples.shape == (3, *run.info.shape) and np.all(np.isfinite(samples))
-    np.testing.assert_allclose(samples, run.model.generator(z, training=False), atol=1e-5)
-    assert os.path.exists(tmp_path / "samples" / "reconstructions_step_0000002.png")

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from helpers import check_export, context_of, family, load_config, resume_equals_straight_run
+from helpers import check_export, context_of, family, load_config
 from tfgan_variants import VARIANTS, losses, optimizers, penalties, training
 from tfgan_variants.models import energy
 
@@ -152,7 +152,7 @@ def test_loss_sensitive_gradient_penalty_is_on_l_theta_at_interpolates():
     real, fake = np.float32(rng.normal(size=(6, 2))), np.float32(rng.normal(size=(6, 2)))
     plain = _model("loss_sensitive_gan", tau=0.5, activation="softplus")
     loss, logs = plain.discriminator_objective(context_of(plain, real, fake))
-    assert "gradient_penalty" not in logs
+    assert logs["gradient_penalty"] == 0.0  # logged as 0 when off: the same keys every run
     model = _model("loss_sensitive_gan", tau=0.5, activation="softplus", gp_weight=3.0)
     penalised, logs = model.discriminator_objective(context_of(model, real, fake))
     # The same networks (seed 3) and weight decay: the difference is 3 x the logged penalty.
@@ -322,22 +322,6 @@ def test_k_and_margin_round_trip_through_a_checkpoint(tmp_path):
     assert began.learning_rate_scale.numpy() == 0.25
     for optimizer in (began.g_optimizer, began.d_optimizer):
         np.testing.assert_allclose(optimizer.learning_rate, 0.25 * 1e-3, rtol=1e-6)
-
-
-@pytest.mark.parametrize("variant", STATEFUL_VARIANTS)
-def test_interrupted_and_resumed_run_equals_uninterrupted_run(tmp_path, variant):
-    resume_equals_straight_run(tmp_path, variant, "ring8")
-
-
-@pytest.mark.parametrize("variant", ENERGY_VARIANTS)
-@pytest.mark.parametrize("dataset", ["ring8", "grid25", "fashion_mnist"])
-def test_short_runs_train_and_export_a_working_generator(tmp_path, variant, dataset):
-    width = 4 if dataset == "fashion_mnist" else 16
-    config = load_config(variant, dataset, train__steps=2, data__batch_size=8,
-                         networks__width=width)
-    run = training.train(config, tmp_path, verbose=0)
-    assert run.step == 2
-    check_export(run)
 
 
 # ------------------------------------------------------------------ BEGAN's architecture

@@ -108,31 +108,6 @@ def _mirrored():
     return conftest.mirrored_strategy()
 
 
-#: Settings that keep one SGD(0.1) step informative. Cramér GAN with lambda 10 sends the
-#: weights to ~100, where float32 rounding alone exceeds the tolerance; MMD-GAN's clipping at
-#: 0.01 shrinks the codes until G barely moves.
-_INFORMATIVE_STEP = {"cramer_gan": {"gp_weight": 1.0}, "mmd_gan": {"clip": 1.0}}
-
-
-@pytest.mark.parametrize("variant", sorted(VARIANTS))
-def test_one_replica_step_equals_two_replica_step(variant):
-    networks = mlp_networks(variant)
-    weights = {name: net.get_weights() for name, net in networks.items()}
-    n_critic = 2 if variant.startswith("wgan") or variant in ("mmd_gan", "cramer_gan") else 1
-    rows = 8 * (n_critic + VARIANTS[variant].generator_needs_real)
-    batch = tf.constant(np.random.default_rng(0).normal(size=(rows, 2)), tf.float32)
-    kwargs = {"n_critic": n_critic} if n_critic > 1 else {}
-    kwargs.update(_INFORMATIVE_STEP.get(variant, {}))
-    single = one_step(build_variant(variant, networks, tf.distribute.get_strategy(), weights,
-                                    **kwargs), batch, weights)
-    double = one_step(build_variant(variant, networks, _mirrored(), weights, **kwargs), batch,
-                      weights)
-    initial = [w for values in weights.values() for w in values]
-    for a, b in zip(single, double):
-        np.testing.assert_allclose(a, b, atol=1e-5)
-    assert any(not np.allclose(a, w) for a, w in zip(single, initial)), "the step changed nothing"
-
-
 def test_one_replica_equals_two_replicas_with_batch_norm_networks():
     """Synchronised BatchNorm in G and D makes the step independent of the replica count."""
     pair = _image_pair()

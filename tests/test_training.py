@@ -13,11 +13,11 @@ from tfgan_variants import optimizers, training
 from tfgan_variants.errors import UserError
 
 
-@pytest.mark.parametrize("variant,dataset", [("sngan", "ring8"), ("ns_gan", "fashion_mnist"),
-                                             ("wgan_gp", "ring8")])
-def test_interrupted_and_resumed_run_equals_uninterrupted_run(tmp_path, variant, dataset):
-    """Model, optimizer slots, SN vectors, BN statistics, data position and noise all resume."""
-    resume_equals_straight_run(tmp_path, variant, dataset)
+def test_interrupted_and_resumed_run_equals_uninterrupted_run(tmp_path):
+    """A run stopped by `until` and resumed equals the straight one: model, optimizer slots,
+    BN statistics, data position and noise, and the sample grids at the same steps (every
+    variant's resume is the contract test's)."""
+    resume_equals_straight_run(tmp_path, "ns_gan", "fashion_mnist")
 
 
 def test_several_steps_per_graph_call_change_nothing_but_speed(tmp_path):

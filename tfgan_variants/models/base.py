@@ -29,7 +29,6 @@ Three properties hold for every variant because they live here:
   Slices are strided (rows k, k + slices, ...), so the k-th global slice is the same
   whatever the replica count.
 """
-import dataclasses
 import threading
 
 import keras
