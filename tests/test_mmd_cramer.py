@@ -154,14 +154,18 @@ def _finite_difference_norms(critic, points, eps=1e-2):
 def test_gradient_penalty_on_the_cramer_critic_matches_finite_differences():
     keras.utils.set_random_seed(1)
     h = mlp.discriminator(data_dim=2, output_dim=3, width=8, depth=2)
-    points = np.float32(rng.normal(size=(4, 2)))
-    h_fake2 = h(np.float32(rng.normal(size=(4, 2))))
+    # Its own draws, not the module's stream, whose state depends on which tests ran first in
+    # this worker: a central difference that straddles a LeakyReLU kink misses the gradient.
+    own = np.random.default_rng(0)
+    points = np.float32(own.normal(size=(4, 2)))
+    h_fake2 = h(np.float32(own.normal(size=(4, 2))))
 
     def critic(x, training=False):
         return losses.cramer_critic(h(x, training=training), h_fake2)
 
     norms = penalties.input_gradient_norm(critic, tf.constant(points)).numpy()
-    expected = _finite_difference_norms(lambda x: critic(np.float32(x)).numpy(), points)
+    expected = _finite_difference_norms(lambda x: critic(np.float32(x)).numpy(), points,
+                                        eps=1e-3)
     np.testing.assert_allclose(norms, expected, rtol=2e-3)
     np.testing.assert_allclose(penalties.gradient_penalty(critic, tf.constant(points)),
                                np.mean((expected - 1) ** 2), rtol=5e-3)
