@@ -47,6 +47,11 @@ class _DrawCounter(threading.local):
     index = 0
 
 
+def _real_slices(schedule):
+    """Slices of real data a step of `schedule` takes: one per update that uses real data."""
+    return sum(update.uses_real for update in schedule)
+
+
 class GAN(keras.Model):
     """A generator G and a discriminator D trained against each other.
 
@@ -271,7 +276,7 @@ class GAN(keras.Model):
     @property
     def real_slices(self):
         """Slices of real data in a step's batch: one per update that uses real data."""
-        return sum(update.uses_real for update in self.schedule())
+        return _real_slices(self.schedule())
 
     # ----------------------------------------------------------------- the step
     def apply_update(self, update, context):
@@ -312,7 +317,7 @@ class GAN(keras.Model):
         real = data[0] if isinstance(data, (tuple, list)) else data
         self._draws.index = 0
         schedule = self.schedule()
-        slices = sum(update.uses_real for update in schedule)
+        slices = _real_slices(schedule)
         rows = tf.shape(real)[0] // slices
         logs, taken = {}, 0
         for update in schedule:
