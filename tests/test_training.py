@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from helpers import cli, load_config, resume_equals_straight_run, tiny, weights
+from helpers import ROOT, cli, load_config, resume_equals_straight_run, tiny, weights
 from tfgan_variants import config_base, optimizers, training
 from tfgan_variants.errors import UserError
 
@@ -203,3 +203,23 @@ def test_rmsprop_steps_as_pytorchs_for_the_tiny_gradients_of_a_clipped_critic():
         expected -= 5e-5 * g / (np.sqrt(velocity) + 1e-8)
     np.testing.assert_allclose(variable.numpy(), expected, rtol=0.1)
     np.testing.assert_allclose(variable.numpy()[1:], expected[1:], rtol=1e-2)
+
+
+
+def test_the_repository_stands_alone():
+    """No source, script or document points outside the checkout: at a sibling folder or a
+    spec that a user of the package does not have."""
+    patterns = ("../" + "shared", "SPEC" + ".md")  # spelt apart, or this file would match
+    outside = []
+    for folder, dirs, files in os.walk(ROOT):
+        dirs[:] = [d for d in dirs if not d.startswith(".") or d == ".ci"]
+        dirs[:] = [d for d in dirs if d not in ("runs", "__pycache__", "build")]
+        for name in files:
+            if name.endswith((".py", ".md", ".sh", ".toml", ".txt", ".cfg")) or \
+                    folder.endswith(".ci"):
+                path = os.path.join(folder, name)
+                with open(path, encoding="utf-8", errors="replace") as f:
+                    text = f.read()
+                if any(pattern in text for pattern in patterns):
+                    outside.append(os.path.relpath(path, ROOT))
+    assert not outside, outside
