@@ -45,8 +45,8 @@ def main(argv):
     results = FLAGS.run(jobs, eval_flags=[f"--num_samples={samples}"])
 
     markdown, _ = runner.table(results, variants, {"fashion_mnist": COLUMNS})
-    text = (f"{steps} generator updates, batch 64, networks of width {_WIDTH.value}, "
-            f"{runner.seeds_text(seeds)}; metrics on the domain classifier, "
+    text = (f"{steps} generator updates{runner.budget_note(results)}; batch 64, networks of "
+            f"width {_WIDTH.value}, {runner.seeds_text(seeds)}; metrics on the domain classifier, "
             f"{samples} samples against the test split (KID is TF-GAN's cubic-kernel MMD^2 on "
             "the classifier's 32-d pool features, whose scale puts it in the thousands: "
             "compare it between rows, not with KIDs on Inception features); wall time of "

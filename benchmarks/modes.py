@@ -96,7 +96,8 @@ def main(argv):
 
     markdown, summary = runner.table(results, variants, {d: COLUMNS for d in datasets})
     lines = [] if quick else verdicts(summary, datasets)
-    text = (f"{steps} steps, batch 256, MLP 3 x 128, {runner.seeds_text(seeds)}; "
+    text = (f"{steps} generator updates{runner.budget_note(results)}; batch 256, MLP 3 x 128, "
+            f"{runner.seeds_text(seeds)}; "
             f"wall time of train.py per run on {os.cpu_count()} cores, "
             f"{runner.wall_time_note(results)}.\n\n{markdown}\n"
             + ("\n" + "\n".join(lines) if lines else ""))

@@ -45,7 +45,9 @@ RECORDED_FILES = (RESULT_FILE, "eval_samples.png")
 class Job:
     """One training run: `variant` with its own config for `dataset`, seeded, with `overrides`
     ({config key: value}) on top, evaluated by eval.py with `eval_flags` (after those given
-    to every job). `label` names the row (default: the variant)."""
+    to every job). `label` names the row (default: the variant). A `train.steps` override
+    counts generator updates: the run trains that many steps more as the variant makes
+    without one (`critic_only_steps`: MAGAN's pre-training, WGAN's critic warm-up)."""
     variant: str
     dataset: str
     seed: int
@@ -60,9 +62,23 @@ class Job:
     def workdir(self, root):
         return os.path.join(root, self.dataset.replace("/", "_"), self.name, f"seed{self.seed}")
 
+    @property
+    def critic_only_steps(self):
+        """The training steps on top of the `train.steps` generator updates (0 without)."""
+        from tfgan_variants import VARIANTS, config_base  # TensorFlow, only once a run is made
+        updates = dict(self.overrides).get("train.steps")
+        if not updates:
+            return 0
+        hparams = config_base.load(self.variant, self.dataset).hparams.to_dict()
+        hparams.update({key[len("hparams."):]: value for key, value in self.overrides
+                        if key.startswith("hparams.")})
+        return VARIANTS[self.variant].steps_for_generator_updates(updates, hparams) - updates
+
     def train_command(self, root):
-        from tfgan_variants import VARIANTS  # TensorFlow, only once a run is made
-        overrides = [(key, value) for key, value in self.overrides
+        from tfgan_variants import VARIANTS
+        extra = self.critic_only_steps
+        overrides = [(key, value + extra if key == "train.steps" else value)
+                     for key, value in self.overrides
                      if not (key == "train.jit_compile"
                              and not VARIANTS[self.variant].xla_speeds_up)]
         return ([sys.executable, os.path.join(ROOT, "train.py"),
@@ -175,7 +191,8 @@ def run_job(job, root, eval_flags=(), timeout=6 * 3600, runs_at_a_time=1, record
     workdir = job.workdir(root)
     flags = job.all_eval_flags(eval_flags)
     keys = {"variant": job.variant, "dataset": job.dataset, "seed": job.seed, "label": job.name,
-            "command": shell(job.train_command(root)), "config_digest": config_digest(job.variant)}
+            "command": shell(job.train_command(root)), "config_digest": config_digest(job.variant),
+            "critic_only_steps": job.critic_only_steps}
     identity = _identity(keys)
     log_path = workdir + ".log"
     cached = _cached_result(workdir, identity)
@@ -323,6 +340,17 @@ def run_all(jobs, root, *, parallel=1, fresh=False, eval_flags=(), record=None):
 def seeds_text(seeds):
     """A table caption's count of seeds: '1 seed' or '3 seeds (mean ± std over seeds)'."""
     return "1 seed" if seeds == 1 else f"{seeds} seeds (mean ± std over seeds)"
+
+
+def budget_note(results):
+    """Which runs trained steps without a generator update on top of the budget, for a
+    table's caption ('' when none did)."""
+    extra = sorted({(r["label"], r["critic_only_steps"]) for r in results
+                    if r.get("critic_only_steps")})
+    if not extra:
+        return ""
+    return ("; on top of them, training steps that update no generator (pre-training, "
+            "critic warm-up): " + ", ".join(f"`{label}` {steps}" for label, steps in extra))
 
 
 def wall_time_note(results):

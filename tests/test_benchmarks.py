@@ -10,12 +10,14 @@ import sys
 
 import numpy as np
 import pytest
+import tensorflow as tf
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                                 "benchmarks"))
 import runner  # noqa: E402
 from helpers import cli, load_config  # noqa: E402
 from tfgan_variants import VARIANTS, training  # noqa: E402
+from tfgan_variants.models import ipm  # noqa: E402
 
 
 def test_commands_are_the_public_command_line(tmp_path):
@@ -37,6 +39,28 @@ def test_no_xla_variants_train_without_it(tmp_path):
         command = runner.Job(variant, "grid25", 0, xla).train_command(str(tmp_path))
         assert "--config.train.steps=5" in command
         assert not any("jit_compile" in arg for arg in command)
+
+
+def test_the_budget_counts_generator_updates_and_adds_the_steps_without_one(tmp_path):
+    magan = runner.Job("magan", "fashion_mnist", 0, (("train.steps", 3000),))
+    epochs, epoch_steps = (load_config("magan", "fashion_mnist").hparams[key]
+                           for key in ("pretrain_epochs", "epoch_steps"))
+    assert magan.critic_only_steps == epochs * epoch_steps > 0
+    assert f"--config.train.steps={3000 + epochs * epoch_steps}" in magan.train_command(
+        str(tmp_path))
+    shorter = runner.Job("magan", "fashion_mnist", 0,
+                         (("train.steps", 3000), ("hparams.pretrain_epochs", 1)))
+    assert shorter.critic_only_steps == epoch_steps
+    assert runner.Job("ns_gan", "fashion_mnist", 0, (("train.steps", 3000),)).critic_only_steps == 0
+    assert VARIANTS["magan"].hparam({}, "epoch_steps") == 1000  # its __init__'s default
+    assert VARIANTS["ns_gan"].hparam({}, "n_critic") == 1       # GAN.__init__'s
+    # WGAN's warm-up: the least number of steps whose generator updates make the budget, so
+    # its last step is one of them.
+    wgan = VARIANTS["wgan"]
+    steps = wgan.steps_for_generator_updates(3000, {"critic_warmup": True, "n_critic": 5})
+    skips = ipm.warmup_skips_generator(tf.range(steps), 5).numpy()
+    assert steps - skips.sum() == 3000 and skips.sum() > 0 and not skips[-1]
+    assert wgan.steps_for_generator_updates(3000, {"critic_warmup": False}) == 3000
 
 
 def test_mean_and_std_over_seeds_skip_failed_runs():

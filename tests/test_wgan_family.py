@@ -10,6 +10,7 @@ import conftest
 from helpers import (build_variant, context_of, load_config, mlp_networks, one_step,
                      subclasses)
 from tfgan_variants import VARIANTS, build, config_base, penalties, replicas, training
+from tfgan_variants.errors import ConfigError
 from tfgan_variants.models import divergence, ipm
 from tfgan_variants.networks import common, dcgan, mlp, sngan_cnn
 
@@ -166,7 +167,7 @@ def test_gradient_penalty_matches_finite_differences(where, shape):
                                np.mean(excess ** 2), rtol=5e-3)
 
 
-def test_dragan_points_stay_within_half_a_standard_deviation_of_the_data():
+def test_dragan_points_stay_within_c_standard_deviations_of_the_data():
     rng = np.random.default_rng(3)
     real = (rng.normal(size=(32, 4)) * 3 + 1).astype(np.float32)
     noise = rng.uniform(size=real.shape).astype(np.float32)
@@ -181,6 +182,12 @@ def test_dragan_points_stay_within_half_a_standard_deviation_of_the_data():
     model = _model("dragan", mlp.discriminator(4, 1, 8, 1))
     offsets = model.penalty_points(tf.constant(real), None).numpy() - real
     assert offsets.min() >= -1e-6 and offsets.max() < 0.5 * std and offsets.std() > 0.1
+    # A smaller c (`perturbation`, for mixtures of modes narrower than their spread) scales them.
+    near = _model("dragan", mlp.discriminator(4, 1, 8, 1), perturbation=0.05)
+    offsets = near.penalty_points(tf.constant(real), None).numpy() - real
+    assert offsets.min() >= -1e-6 and offsets.max() < 0.05 * std and offsets.std() > 0.01
+    with pytest.raises(ConfigError, match="perturbation"):
+        _model("dragan", mlp.discriminator(4, 1, 8, 1), perturbation=0.0)
 
 
 def test_dragan_std_is_that_of_the_global_batch_on_two_replicas():

@@ -44,14 +44,14 @@ def gradient_penalty(critic, points, shape="two_sided", target=1.0):
     return tf.reduce_mean(tf.square(excess))
 
 
-def dragan_points(real, noise, alpha):
-    """DRAGAN's penalty points x_hat = x + alpha (x_p - x), x_p = x + 0.5 std(x) noise.
+def dragan_points(real, noise, alpha, scale=0.5):
+    """DRAGAN's penalty points x_hat = x + alpha (x_p - x), x_p = x + c std(x) noise.
 
-    Kodali et al. 2017 (arXiv 1705.07215, Section 3; the authors' notebook):
+    Kodali et al. 2017 (arXiv 1705.07215, Section 3; the authors' notebook, c = `scale` 0.5):
     noise ~ U[0, 1) of the shape of `real`, alpha ~ U[0, 1] per example, std(x) one scalar
-    over all elements of the (global) batch. So 0 <= x_hat - x < 0.5 std(x) elementwise.
+    over all elements of the (global) batch. So 0 <= x_hat - x < c std(x) elementwise.
     """
-    perturbed = real + 0.5 * replicas.global_std(real) * noise
+    perturbed = real + scale * replicas.global_std(real) * noise
     return interpolate(real, perturbed, alpha)
 
 

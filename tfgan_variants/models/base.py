@@ -29,6 +29,7 @@ Three properties hold for every variant because they live here:
   Slices are strided (rows k, k + slices, ...), so the k-th global slice is the same
   whatever the replica count.
 """
+import inspect
 import threading
 
 import keras
@@ -83,6 +84,33 @@ class GAN(keras.Model):
     #: False when XLA makes this variant's step slower, not faster, on a CPU; the benchmarks'
     #: --xla then leaves it uncompiled (`train.jit_compile` still applies when set by hand).
     xla_speeds_up = True
+
+    @classmethod
+    def hparam(cls, hparams, name):
+        """`hparams[name]`, else the default of the keyword `name` of the first __init__ in
+        the method resolution order that declares it (what the variant is built with)."""
+        if name in hparams:
+            return hparams[name]
+        for klass in cls.__mro__:
+            parameter = inspect.signature(klass.__init__).parameters.get(name)
+            if parameter is not None and parameter.default is not inspect.Parameter.empty:
+                return parameter.default
+        raise KeyError(f"{cls.__name__} has no hyperparameter {name!r}")
+
+    @classmethod
+    def critic_only_steps(cls, steps, hparams):
+        """How many of a run's first `steps` training steps make no generator update (a
+        variant's pre-training or critic warm-up), built with `hparams`. None here."""
+        return 0
+
+    @classmethod
+    def steps_for_generator_updates(cls, updates, hparams):
+        """The training steps of a run that makes `updates` generator updates: `updates` plus
+        the critic-only steps among them (`critic_only_steps`)."""
+        steps = updates
+        while steps - cls.critic_only_steps(steps, hparams) < updates:
+            steps = updates + cls.critic_only_steps(steps, hparams)
+        return steps
 
     def __init__(self, generator, discriminator, latent_dim, *, n_critic=1,
                  generator_batch_multiplier=1, seed=0, instance_noise=0.0,

@@ -100,9 +100,10 @@ class EBGAN(AutoencoderGAN):
     of the global batch, gathered from every replica (`global_batch`).
 
     Args:
-        margin: m (10 on MNIST, 20 on CelebA, 80 on LSUN in the paper, on its energy's
-            scale; the per-pixel MSE here is at most 4 on images in [-1, 1], and
-            configs/ebgan.py uses 0.3).
+        margin: m (10 on MNIST, 20 on CelebA, 80 on LSUN in the paper). The paper's energy
+            is the norm ‖Dec(Enc(x)) - x‖, this one its square over the number of elements:
+            m 10 on 784 pixels is a per-pixel MSE of 100 / 784 = 0.13, 0.51 for images in
+            [-1, 1] if the paper's were in [0, 1]. configs/ebgan.py uses 0.3.
         pt_weight: lambda_PT (0.1); 0 drops the term.
     """
 
@@ -252,6 +253,11 @@ class MAGAN(EBGAN):
         self.epoch_real_sum = self._state("epoch_real_sum")
         self.epoch_fake_sum = self._state("epoch_fake_sum")
         self.previous_fake_sum = self._state("previous_fake_sum", float("inf"))
+
+    @classmethod
+    def critic_only_steps(cls, steps, hparams):
+        pretrain = cls.hparam(hparams, "pretrain_epochs") * cls.hparam(hparams, "epoch_steps")
+        return min(steps, pretrain)
 
     @property
     def margin(self):

@@ -88,7 +88,8 @@ class WGAN(WassersteinCritic):
     gets its own slice of real data, as in the authors' loop. The approximation: the
     skipped steps still pay for a generator forward and backward pass, and `train.steps`
     counts training steps, so a run makes fewer generator updates than steps (19 fewer per
-    warm-up iteration at n_critic 5).
+    warm-up iteration at n_critic 5; `critic_only_steps` counts them, and the benchmarks
+    add them to the budget).
     """
 
     def __init__(self, *args, clip_value=0.01, critic_warmup=False, **kwargs):
@@ -97,6 +98,13 @@ class WGAN(WassersteinCritic):
             raise ConfigError(f"clip_value must be positive, got {clip_value}")
         self.clip_value = float(clip_value)
         self.critic_warmup = bool(critic_warmup)
+
+    @classmethod
+    def critic_only_steps(cls, steps, hparams):
+        if not cls.hparam(hparams, "critic_warmup"):
+            return 0
+        skips = warmup_skips_generator(tf.range(steps), cls.hparam(hparams, "n_critic"))
+        return int(tf.reduce_sum(tf.cast(skips, tf.int32)))
 
     def after_critic_update(self, context, logs):
         for variable in self.critic_variables:
@@ -174,12 +182,23 @@ class DRAGAN(GradientPenalty, NSGAN):
     x_p = x + 0.5 std(x) u, u ~ U[0, 1) elementwise, std(x) one scalar over the global batch;
     x_hat = x + a (x_p - x), a ~ U[0, 1] per example (`penalties.dragan_points`).
     Paper defaults: lambda 10, one D update per G update, Adam 1e-4 (0.5, 0.9).
+
+    `perturbation` is c. std(x) is the spread of the whole data set, which on images is a
+    pixel's range but on a mixture of narrow modes is the distance between them: there c 0.5
+    penalises D across the gaps between the modes, not in a neighbourhood of each.
     """
+
+    def __init__(self, *args, perturbation=0.5, **kwargs):
+        super().__init__(*args, **kwargs)
+        if perturbation <= 0:
+            raise ConfigError(f"dragan's perturbation must be > 0, got {perturbation}")
+        self.perturbation = float(perturbation)
 
     def penalty_points(self, real, fake):
         batch = tf.shape(real)[0]
         noise = self.random_uniform([batch, *real.shape[1:]])
-        return penalties.dragan_points(real, noise, self.random_uniform([batch]))
+        return penalties.dragan_points(real, noise, self.random_uniform([batch]),
+                                       self.perturbation)
 
 
 class SNGAN(GAN):
