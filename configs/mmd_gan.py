@@ -20,8 +20,9 @@ def get_config(dataset="fashion_mnist"):
         # The MLP encoder has no normalisation: clipped to 0.01, its codes of different grid25
         # points differed by ~1e-4, far below the kernel widths, and no sample reached a mode.
         config.hparams.clip = 0.1
-        # G's one-sided term rewards fake code means above the real ones without bound. The
-        # authors' tanh output bounds it; the MLP's linear output does not (docs/TUNING.md).
+        # G's one-sided term rewards fake code means above the real ones. The authors' encoder
+        # bounds its codes by clipping every parameter, BatchNorm's too, to 0.01; at clip 0.1
+        # the codes grew without such a bound and G's samples ran off (docs/TUNING.md).
         config.hparams.rank_weight = 0.0
         # 10,000 generator steps rather than the paper's ~10^5: a larger rate, decayed to 0.
         config_base.use_optimizer(config, config_base.rmsprop(5e-4, decay="linear"))

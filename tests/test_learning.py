@@ -16,7 +16,7 @@ import sys
 
 import pytest
 
-from helpers import GRID25_STEPS, ROOT, Covers, learns, load_config
+from helpers import GRID25_STEPS, ROOT, Covers, learns, load_config, works_on
 from tfgan_variants import training
 
 FOUNDATION = ("ns_gan", "wgan_gp", "sngan", "sphere_gan")
@@ -26,6 +26,11 @@ FOUNDATION = ("ns_gan", "wgan_gp", "sngan", "sphere_gan")
 @pytest.mark.parametrize("variant", FOUNDATION)
 def test_variant_covers_ring8(tmp_path, variant):
     learns(tmp_path, variant, "ring8", Covers(6))
+
+
+@pytest.mark.slow
+def test_ns_gan_works_on_grid25(tmp_path):
+    works_on(tmp_path, "ns_gan", "grid25")
 
 
 def test_eval_cli_reports_mode_coverage_and_rejects_bad_workdirs(tmp_path):
