@@ -206,6 +206,12 @@ def test_mixture_samples_lie_near_the_centres_and_hit_them_all(name, k, std):
     assert data.describe(name) == data.DatasetInfo(name, (2,), None, True)
 
 
+def test_mixture_spacing_is_the_distance_between_neighbouring_modes():
+    # ring8: the chord between neighbours on the unit circle; grid25: the grid's step.
+    assert data.mixture_spacing("ring8") == pytest.approx(2 * np.sin(np.pi / 8), rel=1e-6)
+    assert data.mixture_spacing("grid25") == pytest.approx(2.0)
+
+
 def test_mixture_resumes_exactly_and_depends_on_the_seed():
     full = batches(data.load("ring8", 64, seed=5), 8)
     np.testing.assert_array_equal(batches(data.load("ring8", 64, seed=5, start_batch=5), 3),

@@ -69,6 +69,14 @@ def mixture_centers(name):
     return np.array([(x, y) for x in range(-4, 5, 2) for y in range(-4, 5, 2)], np.float32)
 
 
+def mixture_spacing(name):
+    """The distance between a 2-D mixture's nearest centres: 2 sin(pi / 8) on ring8, 2 on
+    grid25."""
+    centers = mixture_centers(name)
+    distances = np.linalg.norm(centers[:, None] - centers[None], axis=-1)
+    return float(distances[~np.eye(len(centers), dtype=bool)].min())
+
+
 def mixture_std(name):
     """The standard deviation of every component of a 2-D mixture."""
     _check_mixture(name)
