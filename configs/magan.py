@@ -12,6 +12,7 @@ Usage: --config=configs/magan.py:<dataset>
 import ml_collections
 
 from tfgan_variants import config_base, data
+from tfgan_variants.models import energy
 
 #: Steps per margin epoch on images (above).
 EPOCH_STEPS = 250
@@ -31,10 +32,12 @@ def get_config(dataset="fashion_mnist"):
     if dataset in data.DATASETS_2D:
         config.networks.code_dim = 2
         # No pre-training: on 2-D data the autoencoder learns the plane's identity within 250
-        # steps and m falls to ~4e-4. m starts at EBGAN's 2-D margin, 0.5, and 2,500-step epochs
-        # adapt it rarely, as shorter ones drove it to ~0; instance noise s_0 1 as EBGAN's
-        # (docs/TUNING.md).
-        config.hparams.update({"epoch_steps": 2500, "pretrain_epochs": 0, "margin": 0.5})
-        config.train.instance_noise = 1.0
+        # steps and m falls to ~4e-4. m starts at EBGAN's 2-D margin, and 2,500-step epochs
+        # adapt it rarely, as shorter ones drove it to ~0; EBGAN's instance noise and two D
+        # updates per G update (docs/TUNING.md).
+        margin, noise = energy.mixture_margin_and_noise(dataset)
+        config.hparams.update({"epoch_steps": 2500, "pretrain_epochs": 0, "margin": margin,
+                               "n_critic": 2})
+        config.train.instance_noise = noise
         config_base.use_optimizer(config, adamax(2e-3, decay="linear"))
     return config

@@ -16,11 +16,29 @@ agree.
 import keras
 import tensorflow as tf
 
-from tfgan_variants import losses, networks, penalties
+from tfgan_variants import data, losses, networks, penalties
 from tfgan_variants.errors import ConfigError
 from tfgan_variants.models.base import GAN
 from tfgan_variants.networks import autoencoder
 from tfgan_variants.replicas import global_batch, global_mean
+
+
+def mixture_margin_and_noise(dataset):
+    """(margin m, instance noise s_0) for the mean-square-energy critics (EBGAN, MAGAN) on a
+    2-D mixture whose nearest modes are s apart (`data.mixture_spacing`): m = (0.4 s)^2 / 2,
+    s_0 = s / 4.
+
+    An autoencoder that sends a point to its nearest mode gives it the energy d^2 / 2 (the
+    mean square of two coordinates) at distance d from it, so this m is that energy 0.4 s
+    from a mode: D raises the energy of generated points up to there, short of the midpoint
+    between two modes. A margin set for grid25 (0.5, d = 1 = s / 2) equals the energy of
+    ring8's centre, 1 from every mode, where G then collapsed. Noise of a quarter of the
+    spacing widens the modes for D without merging neighbours; ring8 under grid25's s_0 1 is
+    one blob around the origin for most of the run. Both scales were found on the two
+    mixtures (docs/TUNING.md).
+    """
+    spacing = data.mixture_spacing(dataset)
+    return (0.4 * spacing) ** 2 / 2, spacing / 4
 
 
 class AutoencoderGAN(GAN):
