@@ -20,6 +20,7 @@ workdirs (a session, a machine) is continued elsewhere from a committed record.
 import collections
 import concurrent.futures
 import dataclasses
+import functools
 import hashlib
 import json
 import math
@@ -62,7 +63,7 @@ class Job:
     def workdir(self, root):
         return os.path.join(root, self.dataset.replace("/", "_"), self.name, f"seed{self.seed}")
 
-    @property
+    @functools.cached_property
     def critic_only_steps(self):
         """The training steps on top of the `train.steps` generator updates (0 without)."""
         from tfgan_variants import VARIANTS, config_base  # TensorFlow, only once a run is made
