@@ -28,7 +28,7 @@ def run_quick(name, tmp_path, *flags):
 @pytest.mark.slow
 def test_modes_quick(tmp_path):
     out, table, results = run_quick("modes", tmp_path, "--variants=ns_gan", "--datasets=ring8")
-    assert table.startswith("300 steps, batch 256, MLP 3 x 128, 1 seed;")
+    assert table.startswith("300 generator updates; batch 256, MLP 3 x 128, 1 seed;")
     assert "1 run at a time" in table and "| `ns_gan` |" in table
     (result,) = results
     assert result["num_modes"] == 8 and result["runs_at_a_time"] == 1
