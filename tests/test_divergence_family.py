@@ -10,6 +10,7 @@ import tensorflow as tf
 
 from helpers import family, load_config
 from tfgan_variants import VARIANTS, f_divergences, losses, training
+from tfgan_variants.errors import ConfigError
 from tfgan_variants.networks import mlp
 
 softplus = lambda t: np.logaddexp(0.0, t)  # noqa: E731
@@ -106,6 +107,21 @@ def test_lsgan_losses_match_the_paper_for_both_codings(coding, abc):
         # By hand: L_D = (1 + 4 + 0.25)/6 + (9 + 0.0625 + 2.25)/6, L_G = (16 + 0.5625 + 0.25)/6.
         np.testing.assert_allclose(model.discriminator_loss(REAL, FAKE), 16.5625 / 6, rtol=1e-6)
         np.testing.assert_allclose(model.generator_loss(FAKE), 16.8125 / 6, rtol=1e-6)
+
+
+def test_lsgan_sigmoid_output_squares_the_probabilities():
+    # compare_gan's least-squares loss: the squares act on sigma(D(x)), not on D(x).
+    model = _model("lsgan", output="sigmoid")
+    p_real, p_fake = 1 / (1 + np.exp(-REAL)), 1 / (1 + np.exp(-FAKE))
+    d = 0.5 * np.mean((p_real - 1) ** 2) + 0.5 * np.mean(p_fake ** 2)
+    np.testing.assert_allclose(model.discriminator_loss(REAL, FAKE), d, rtol=1e-6)
+    np.testing.assert_allclose(model.generator_loss(FAKE), 0.5 * np.mean((p_fake - 1) ** 2),
+                               rtol=1e-6)
+    # Bounded: at most 1/2 per term whatever D outputs.
+    assert model.generator_loss(np.full((3, 1), -1e4, np.float32)) <= 0.5
+    for hparams in ({"output": "tanh"}, {"output": "sigmoid", "coding": "-1-1-0"}):
+        with pytest.raises(ConfigError, match="LSGAN"):
+            _model("lsgan", **hparams)
 
 
 def test_softmax_gan_losses_match_the_paper_with_energies():

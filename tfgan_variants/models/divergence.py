@@ -1,4 +1,6 @@
 """The divergence family: objectives on a single output of D per sample."""
+import tensorflow as tf
+
 from tfgan_variants import f_divergences, losses
 from tfgan_variants.errors import ConfigError
 from tfgan_variants.models.base import GAN
@@ -36,23 +38,39 @@ class LSGAN(GAN):
     1/2 E[(D(G(z)) - c)^2]. `coding` names (a, b, c): "0-1-1" (the paper's Eq. 9, default) or
     "-1-1-0" (Eq. 8, b - c = 1 and b - a = 2, which makes the objective the Pearson
     chi^2 divergence between p_data + p_g and 2 p_g).
+
+    `output` is what the squares act on: "linear", D's raw output (the paper's and its
+    authors' code), or "sigmoid", sigma(D(x)) in [0, 1] (compare_gan's least-squares loss, the
+    LSGAN of Lucic et al. 2018), which bounds G's gradient 2 (sigma - c) sigma' where a linear
+    D's output, and with it that gradient, can grow without bound.
     """
 
     CODINGS = {"0-1-1": (0.0, 1.0, 1.0), "-1-1-0": (-1.0, 1.0, 0.0)}
+    OUTPUTS = ("linear", "sigmoid")
 
-    def __init__(self, *args, coding="0-1-1", **kwargs):
+    def __init__(self, *args, coding="0-1-1", output="linear", **kwargs):
         super().__init__(*args, **kwargs)
         if coding not in self.CODINGS:
             raise ConfigError(f"unknown LSGAN coding {coding!r}; choose one of "
                              f"{', '.join(self.CODINGS)}")
-        self.coding = coding
+        if output not in self.OUTPUTS:
+            raise ConfigError(f"unknown LSGAN output {output!r}; choose one of "
+                             f"{', '.join(self.OUTPUTS)}")
+        if output == "sigmoid" and coding != "0-1-1":
+            raise ConfigError("LSGAN's sigmoid output lies in [0, 1]: it takes the 0-1-1 coding")
+        # Not `self.output`: a Keras Model's property.
+        self.coding, self.scored_output = coding, output
         self.a, self.b, self.c = self.CODINGS[coding]
 
+    def _scores(self, output):
+        return tf.sigmoid(output) if self.scored_output == "sigmoid" else output
+
     def discriminator_loss(self, real_output, fake_output):
-        return losses.least_squares_discriminator_loss(real_output, fake_output, self.a, self.b)
+        return losses.least_squares_discriminator_loss(
+            self._scores(real_output), self._scores(fake_output), self.a, self.b)
 
     def generator_loss(self, fake_output):
-        return losses.least_squares_generator_loss(fake_output, self.c)
+        return losses.least_squares_generator_loss(self._scores(fake_output), self.c)
 
 
 class SoftmaxGAN(GAN):
