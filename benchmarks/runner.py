@@ -38,8 +38,9 @@ sys.path.insert(0, ROOT)
 from tfgan_variants import files  # noqa: E402
 
 RESULT_FILE = "result.json"
-#: What --record keeps of a finished run's workdir: its result and its picture of samples.
-RECORDED_FILES = (RESULT_FILE, "eval_samples.png")
+#: What --record keeps of a finished run's workdir: its result, its picture of samples and
+#: its evaluations during training (where it made any).
+RECORDED_FILES = (RESULT_FILE, "eval_samples.png", "eval.jsonl")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -47,6 +47,20 @@ def test_fashion_mnist_quick(tmp_path):
 
 
 @pytest.mark.slow
+def test_fid_curve_quick(tmp_path):
+    out, table, results = run_quick("fid_curve", tmp_path)
+    (result,) = results
+    assert "--config.eval.every=100" in result["command"] and result["num_samples"] == 500
+    with open(os.path.join(out, "fid_curve_points.json")) as f:
+        (curve,) = json.load(f)
+    # Scored during training at steps 100 and 200 (the last also by eval.py, not appended).
+    assert [step for step, _ in curve["points"]] == [100, 200]
+    assert all(fid > 0 for _, fid in curve["points"])
+    assert "| `ns_gan` |" in table and "FID at 200" in table
+    assert os.path.exists(os.path.join(out, "fid_curve.png"))
+
+
+@pytest.mark.slow
 def test_sphere_ablation_quick(tmp_path):
     out, table, results = run_quick("sphere_ablation", tmp_path)
     assert {(r["label"], r["dataset"]) for r in results} == {

@@ -14,6 +14,7 @@ import tensorflow as tf
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                                 "benchmarks"))
+import curves  # noqa: E402
 import runner  # noqa: E402
 from helpers import cli, load_config  # noqa: E402
 from tfgan_variants import VARIANTS, training  # noqa: E402
@@ -104,7 +105,7 @@ def two_runs(tmp_path_factory):
     """A two-step ns_gan run on ring8 that trains, and one with an unknown dataset that fails."""
     root = str(tmp_path_factory.mktemp("bench"))
     short = (("train.steps", 2), ("data.batch_size", 8), ("train.log_every", 1),
-             ("train.sample_every", 2), ("train.checkpoint_every", 2), ("eval.every", 0))
+             ("train.sample_every", 2), ("train.checkpoint_every", 2), ("eval.every", 2))
     good = runner.Job("ns_gan", "ring8", 0, short)
     bad = runner.Job("ns_gan", "no_such_data", 0, short)
     results = runner.run_all([good, bad], root, parallel=2, eval_flags=["--num_samples=100"])
@@ -170,6 +171,26 @@ def test_a_record_keeps_finished_runs_and_gives_them_back(two_runs, tmp_path):
     with open(os.path.join(kept, runner.RESULT_FILE)) as f:
         assert json.load(f) == again
     shutil.rmtree(workdir + ".gone")
+
+
+def test_the_fid_curve_counts_generator_updates_and_reads_the_record(tmp_path):
+    # WGAN's warm-up steps make no generator update: the curve's x is what the budget counts.
+    warmup = {"critic_warmup": True, "n_critic": 5}
+    steps = VARIANTS["wgan"].steps_for_generator_updates(3000, warmup)
+    assert curves.generator_updates("wgan", steps, warmup) == 3000
+    assert curves.generator_updates("ns_gan", 700, {}) == 700
+    job = runner.Job("ns_gan", "fashion_mnist", 0, (("train.steps", 300),))
+    os.makedirs(job.workdir(str(tmp_path)))
+    with open(os.path.join(job.workdir(str(tmp_path)), "eval.jsonl"), "w") as f:
+        for step, fid in ((200, 80.0), (100, 120.0)):  # out of order, as after a resume
+            f.write(json.dumps({"step": step, "fid": fid}) + "\n")
+    curve = curves.read_curve(job, str(tmp_path), {"fid": 60.0})
+    assert curve == [(100, 120.0), (200, 80.0), (300, 60.0)]  # eval.py's last step appended
+    assert curves.fid_at(curve, 250) == 80.0 and curves.fid_at(curve, 50) is None
+    other = [(100, 100.0), (200, 90.0), (300, 70.0)]
+    (row,) = curves.summary_rows({("ns_gan", 0): curve, ("ns_gan", 1): other}, ["ns_gan"],
+                                    [200, 300])
+    assert row == ["`ns_gan`", "85.0 ± 5.0", "65.0 ± 5.0", "65.0 at 300"]
 
 
 def test_busy_time_is_the_union_of_the_runs_times():
