@@ -128,15 +128,18 @@ def _read(path):
         return None
 
 
-def config_digest(variant):
-    """A digest of the files a variant's config is made of (its config file and
-    config_base.py): a run is reused only while these are unchanged."""
-    digest = hashlib.sha256()
-    for path in (os.path.join(ROOT, "configs", f"{variant}.py"),
-                 os.path.join(ROOT, "tfgan_variants", "config_base.py")):
-        with open(path, "rb") as f:
-            digest.update(f.read())
-    return digest.hexdigest()[:16]
+def config_digest(variant, dataset):
+    """A digest of the config a run of `variant` on `dataset` starts from (`configs/<variant>.py`
+    for that dataset, over `config_base.py`, before the command's overrides): a run is reused
+    only while these values are unchanged. Values, not the files' text: a comment, or a setting
+    of another dataset, does not make a run stale."""
+    from tfgan_variants import config_base
+    try:
+        values = config_base.load(variant, dataset).to_dict()
+    except Exception as e:  # the run fails too, and says why: nothing to reuse
+        return f"unloadable: {type(e).__name__}"
+    text = json.dumps(values, sort_keys=True, default=repr)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _identity(result):
@@ -193,7 +196,7 @@ def run_job(job, root, eval_flags=(), timeout=6 * 3600, runs_at_a_time=1, record
     workdir = job.workdir(root)
     flags = job.all_eval_flags(eval_flags)
     keys = {"variant": job.variant, "dataset": job.dataset, "seed": job.seed, "label": job.name,
-            "command": shell(job.train_command(root)), "config_digest": config_digest(job.variant),
+            "command": shell(job.train_command(root)), "config_digest": config_digest(job.variant, job.dataset),
             "critic_only_steps": job.critic_only_steps}
     identity = _identity(keys)
     log_path = workdir + ".log"

@@ -236,13 +236,29 @@ def test_a_changed_command_trains_again_in_a_clean_workdir(two_runs):
         assert json.load(f)["train"]["steps"] == 4
 
 
+def test_the_config_digest_follows_the_values_of_the_run_s_dataset(monkeypatch):
+    from tfgan_variants import config_base
+    digest = runner.config_digest("ns_gan", "ring8")
+    assert digest == runner.config_digest("ns_gan", "ring8") != runner.config_digest(
+        "ns_gan", "fashion_mnist")
+    load = config_base.load
+
+    def edited(variant, dataset):  # a changed setting of the run's dataset
+        config = load(variant, dataset)
+        config.hparams.n_critic = 3
+        return config
+
+    monkeypatch.setattr(config_base, "load", edited)
+    assert runner.config_digest("ns_gan", "ring8") != digest
+
+
 def test_a_changed_config_file_trains_again(two_runs, monkeypatch):
     root, good, _ = two_runs
     first = runner.run_job(good, root, eval_flags=["--num_samples=100"])
-    assert first["config_digest"] == runner.config_digest("ns_gan")
+    assert first["config_digest"] == runner.config_digest("ns_gan", "ring8")
     eval_json = os.path.join(good.workdir(root), "eval.json")
     mtime = os.path.getmtime(eval_json)
-    monkeypatch.setattr(runner, "config_digest", lambda variant: "edited")
+    monkeypatch.setattr(runner, "config_digest", lambda variant, dataset: "edited")
     again = runner.run_job(good, root, eval_flags=["--num_samples=100"])
     assert "error" not in again, again
     assert again["command"] == first["command"] and again["config_digest"] == "edited"
