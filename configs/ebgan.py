@@ -22,9 +22,10 @@ def get_config(dataset="fashion_mnist"):
         # A 2-d code; the margin and instance noise from the distance between the mixture's
         # modes (`energy.mixture_margin_and_noise`): grid25's margin, 0.5, equals the energy of
         # ring8's centre, where G collapsed on two seeds of three. Two D updates per G update
-        # (as LSGAN's and NS-GAN's 2-D configs) put grid25's samples on the modes rather than on
-        # the lines between them; three did not do better. PT 0.1 (EBGAN-PT) as on images: it penalises the collapse onto
-        # one point that ring8 showed without it (docs/TUNING.md).
+        # (as LSGAN's and NS-GAN's 2-D configs) put grid25's samples on the modes rather than
+        # on the lines between them; three did not do better. PT 0.1 (EBGAN-PT) as on images:
+        # it penalises the collapse onto one point that ring8 showed without it
+        # (docs/TUNING.md).
         margin, noise = energy.mixture_margin_and_noise(dataset)
         config.hparams.update({"margin": margin, "n_critic": 2})
         config.networks.code_dim = 2

@@ -149,7 +149,8 @@ def north_pole_distance(p):
 
     Equals arccos((|p|^2 - 1) / (|p|^2 + 1)) (Park & Kwon 2019, Eq. 3, the last coordinate
     of P(p)), computed in the exact stable form 2 atan2(1, |p|): pi at p = 0, tending to 0 as
-    |p| grows, with finite gradients at both ends. The Sphere GAN losses are moments of this distance.
+    |p| grows, with finite gradients at both ends. The Sphere GAN losses are moments of this
+    distance.
     """
     norm = _safe_norm(ops.convert_to_tensor(p))
     return 2.0 * ops.arctan2(ops.ones_like(norm), norm)
