@@ -9,8 +9,9 @@ batch 64) with `model.fit` on the real input pipeline; the first call (tracing, 
 compilation) is not timed. Steps per second are the best of up to 3 timed calls (until 30 s
 are timed), the figure least disturbed by other work on the machine. FLOP/s is the
 TensorFlow profiler's float-operation count of one traced training step, times steps/s.
-The reference is the keras.io WGAN-GP example's `train_step` (n_critic 5, lambda 10, a nested tape for the penalty) written inline below,
-on our WGAN-GP's generator and critic, batch and optimizers, timed in the same process.
+The reference is the keras.io WGAN-GP example's `train_step` (n_critic 5, lambda 10, a
+nested tape for the penalty) written inline below, on our WGAN-GP's generator and critic,
+batch and optimizers, timed in the same process.
 Writes docs/speed.json and prints a Markdown table.
 """
 import json
