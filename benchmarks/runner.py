@@ -167,7 +167,7 @@ def _cached_result(workdir, identity):
 
 def _claim(workdir, identity):
     """Makes `workdir` the run `identity`'s: a workdir left by a different command (other
-    steps or overrides) or config file is this benchmark's stale cache, which train.py would
+    steps or overrides) or config values is this benchmark's stale cache, which train.py would
     refuse, so it goes; the same run's stays, to resume."""
     command_path = workdir + ".command"
     if os.path.isdir(workdir) and _read(command_path) != identity:
