@@ -9,23 +9,15 @@ import runner
 BUDGET, FID_BAR = 3000, 50.0
 
 
-def generator_updates(variant, steps, hparams):
-    """Generator updates in a run's first `steps` training steps."""
-    from tfgan_variants import VARIANTS
-    return steps - VARIANTS[variant].critic_only_steps(steps, hparams)
-
-
 def read_curve(job, root, result):
     """[(generator updates, FID)] of `job`'s evaluations during training, in step order, and
     eval.py's of its last step (`result`) where training did not score that step."""
-    from tfgan_variants import config_base
-    hparams = config_base.load(job.variant, job.dataset).hparams.to_dict()
     path = os.path.join(job.workdir(root), "eval.jsonl")
     records = []
     if os.path.exists(path):
         with open(path) as f:
             records = [json.loads(line) for line in f if line.strip()]
-    curve = [(generator_updates(job.variant, r["step"], hparams), r["fid"])
+    curve = [(job.generator_updates(r["step"]), r["fid"])
              for r in sorted(records, key=lambda r: r["step"]) if r.get("fid") is not None]
     last = dict(job.overrides)["train.steps"]
     if result.get("fid") is not None and (not curve or curve[-1][0] < last):

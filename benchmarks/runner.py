@@ -65,16 +65,28 @@ class Job:
         return os.path.join(root, self.dataset.replace("/", "_"), self.name, f"seed{self.seed}")
 
     @functools.cached_property
-    def critic_only_steps(self):
-        """The training steps on top of the `train.steps` generator updates (0 without)."""
-        from tfgan_variants import VARIANTS, config_base  # TensorFlow, only once a run is made
-        updates = dict(self.overrides).get("train.steps")
-        if not updates:
-            return 0
+    def hparams(self):
+        """The variant's hyperparameters in this run: its config's, with the overrides'."""
+        from tfgan_variants import config_base  # TensorFlow, only once a run is made
         hparams = config_base.load(self.variant, self.dataset).hparams.to_dict()
         hparams.update({key[len("hparams."):]: value for key, value in self.overrides
                         if key.startswith("hparams.")})
-        return VARIANTS[self.variant].steps_for_generator_updates(updates, hparams) - updates
+        return hparams
+
+    def generator_updates(self, steps):
+        """Generator updates in the run's first `steps` training steps."""
+        from tfgan_variants import VARIANTS
+        return steps - VARIANTS[self.variant].critic_only_steps(steps, self.hparams)
+
+    @functools.cached_property
+    def critic_only_steps(self):
+        """The training steps on top of the `train.steps` generator updates (0 without)."""
+        from tfgan_variants import VARIANTS
+        updates = dict(self.overrides).get("train.steps")
+        if not updates:
+            return 0
+        return (VARIANTS[self.variant].steps_for_generator_updates(updates, self.hparams)
+                - updates)
 
     def train_command(self, root):
         from tfgan_variants import VARIANTS
@@ -196,7 +208,8 @@ def run_job(job, root, eval_flags=(), timeout=6 * 3600, runs_at_a_time=1, record
     workdir = job.workdir(root)
     flags = job.all_eval_flags(eval_flags)
     keys = {"variant": job.variant, "dataset": job.dataset, "seed": job.seed, "label": job.name,
-            "command": shell(job.train_command(root)), "config_digest": config_digest(job.variant, job.dataset),
+            "command": shell(job.train_command(root)),
+            "config_digest": config_digest(job.variant, job.dataset),
             "critic_only_steps": job.critic_only_steps}
     identity = _identity(keys)
     log_path = workdir + ".log"

@@ -175,10 +175,13 @@ def test_a_record_keeps_finished_runs_and_gives_them_back(two_runs, tmp_path):
 
 def test_the_fid_curve_counts_generator_updates_and_reads_the_record(tmp_path):
     # WGAN's warm-up steps make no generator update: the curve's x is what the budget counts.
-    warmup = {"critic_warmup": True, "n_critic": 5}
-    steps = VARIANTS["wgan"].steps_for_generator_updates(3000, warmup)
-    assert curves.generator_updates("wgan", steps, warmup) == 3000
-    assert curves.generator_updates("ns_gan", 700, {}) == 700
+    wgan = runner.Job("wgan", "fashion_mnist", 0, (("train.steps", 3000),
+                                                    ("hparams.critic_warmup", True),
+                                                    ("hparams.n_critic", 5)))
+    steps = VARIANTS["wgan"].steps_for_generator_updates(3000, wgan.hparams)
+    assert steps == 3000 + wgan.critic_only_steps > 3000
+    assert wgan.generator_updates(steps) == 3000
+    assert runner.Job("ns_gan", "fashion_mnist", 0).generator_updates(700) == 700
     job = runner.Job("ns_gan", "fashion_mnist", 0, (("train.steps", 300),))
     os.makedirs(job.workdir(str(tmp_path)))
     with open(os.path.join(job.workdir(str(tmp_path)), "eval.jsonl"), "w") as f:
