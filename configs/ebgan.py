@@ -27,9 +27,5 @@ def get_config(dataset="fashion_mnist"):
         # it penalises the collapse onto one point that ring8 showed without it. Adam 2e-3
         # decayed to 0 (WGAN-GP's 2-D rate): at the 2-D default 1e-3 one seed in three left
         # grid25's inner modes empty (19 modes); at 2e-3 every seed covers 22 (docs/TUNING.md).
-        margin, noise = energy.mixture_margin_and_noise(dataset)
-        config.hparams.update({"margin": margin, "n_critic": 2})
-        config.networks.code_dim = 2
-        config.train.instance_noise = noise
-        config_base.use_optimizer(config, config_base.adam(2e-3, decay="linear"))
+        energy.use_mixture_setting(config, dataset)
     return config

@@ -30,16 +30,12 @@ def get_config(dataset="fashion_mnist"):
     config.networks.code_dim = 64
     config_base.use_optimizer(config, adamax(5e-4))
     if dataset in data.DATASETS_2D:
-        config.networks.code_dim = 2
-        # No pre-training: on 2-D data the autoencoder learns the plane's identity within 250
+        # EBGAN's 2-D setting (margin, instance noise, 2-d code, two D updates per G update,
+        # Adam 2e-3 decayed to 0): with Adamax at that rate G stayed in the wells of the modes
+        # it took early, on the square's border, and covered 15 to 19 of grid25's modes. No
+        # pre-training: on 2-D data the autoencoder learns the plane's identity within 250
         # steps and m falls to ~4e-4. m starts at EBGAN's 2-D margin, and 2,500-step epochs
-        # adapt it rarely, as shorter ones drove it to ~0; EBGAN's instance noise, two D
-        # updates per G update and optimizer, Adam 2e-3 decayed to 0: with Adamax at that rate
-        # G stayed in the wells of the modes it took early, on the square's border, and
-        # covered 15 to 19 of grid25's modes (docs/TUNING.md).
-        margin, noise = energy.mixture_margin_and_noise(dataset)
-        config.hparams.update({"epoch_steps": 2500, "pretrain_epochs": 0, "margin": margin,
-                               "n_critic": 2})
-        config.train.instance_noise = noise
-        config_base.use_optimizer(config, config_base.adam(2e-3, decay="linear"))
+        # adapt it rarely, as shorter ones drove it to ~0 (docs/TUNING.md).
+        energy.use_mixture_setting(config, dataset)
+        config.hparams.update({"epoch_steps": 2500, "pretrain_epochs": 0})
     return config

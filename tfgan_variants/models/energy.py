@@ -16,7 +16,7 @@ agree.
 import keras
 import tensorflow as tf
 
-from tfgan_variants import data, losses, networks, penalties
+from tfgan_variants import config_base, data, losses, networks, penalties
 from tfgan_variants.errors import ConfigError
 from tfgan_variants.models.base import GAN
 from tfgan_variants.networks import autoencoder
@@ -39,6 +39,17 @@ def mixture_margin_and_noise(dataset):
     """
     spacing = data.mixture_spacing(dataset)
     return (0.4 * spacing) ** 2 / 2, spacing / 4
+
+
+def use_mixture_setting(config, dataset):
+    """The 2-D setting EBGAN and MAGAN share (their configs say why): the margin and the
+    instance noise of `mixture_margin_and_noise`, a 2-d code, two D updates per G update and
+    Adam 2e-3 decayed to 0 (WGAN-GP's 2-D rate)."""
+    margin, noise = mixture_margin_and_noise(dataset)
+    config.hparams.update({"margin": margin, "n_critic": 2})
+    config.networks.code_dim = 2
+    config.train.instance_noise = noise
+    config_base.use_optimizer(config, config_base.adam(2e-3, decay="linear"))
 
 
 class AutoencoderGAN(GAN):
