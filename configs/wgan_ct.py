@@ -3,7 +3,8 @@ Adam 1e-4 (0.5, 0.9)) plus the consistency term with lambda_2 2 and M' 0, on a c
 dropout 0.5 after each hidden activation and no BatchNorm; on cifar10, stl10 and lsun_bedroom
 the authors' ResNet runs (CT_gan_cifar_resnet.py, CT_gan_64x64.py: WGAN-GP's, see
 `config_base.wgan_gp_resnet`, with the consistency term and dropout after the critic's
-residual blocks but the first).
+residual blocks but the first). On MNIST and Fashion-MNIST the config trains faster than the
+authors' setting (dropout 0.2, Adam 3e-4; below), and on 2-D data it has its own.
 
 Usage: --config=configs/wgan_ct.py:<dataset>
 """
