@@ -17,7 +17,7 @@ def get_config(dataset="fashion_mnist"):
     config.data.batch_size = 128
     config.optimizer.g = config_base.adam(1e-3)
     config.optimizer.d = config_base.adam(2e-4)
-    if dataset in ("mnist", "fashion_mnist"):
+    if dataset in data.KERAS_DATASETS:
         # The authors' G rate, 5x D's, was paired with a D that has a 1,024-unit BatchNorm
         # layer; against this package's smaller D it drew alike samples within each category
         # (Fashion-MNIST recall 0.13). G at D's rate, and lambda 0.2, the smaller weight the
