@@ -32,4 +32,6 @@ def _op_determinism_stays_within_its_test():
     yield
     from tensorflow.python.framework import config as framework_config
     framework_config.disable_op_determinism()
-    tf.config.optimizer.set_experimental_options({"dependency_optimization": True})
+    from tfgan_variants import build
+    tf.config.optimizer.set_experimental_options(
+        {name: True for name in build.NONDETERMINISTIC_GRAPH_PASSES})

@@ -64,16 +64,24 @@ def constructor_keywords(variant):
     return names
 
 
+# Grappler passes that make a graph's float results depend on the run, turned off by
+# `make_deterministic`.
+NONDETERMINISTIC_GRAPH_PASSES = ("dependency_optimization", "constant_folding")
+
+
 def make_deterministic():
     """Runs every later graph of this process deterministically, for a bit-exact resume.
 
-    Op determinism alone is not enough on CPU: with Grappler's dependency optimiser on, two
-    runs of wgan_ct's step (dropout critic, gradient penalty, consistency term) differed in
-    the last float bits about one time in three; with it off, in none of 30 (found by
-    switching Grappler's passes off one by one).
+    Op determinism alone is not enough on CPU, with or without XLA: two Grappler passes
+    rewrite wgan_ct's step (dropout critic, gradient penalty, consistency term) differently
+    from one run to the next, so its weights differ in the last float bits after a step or
+    two. The dependency optimiser did so about one time in three on the 2-D critic, constant
+    folding every time on the Fashion-MNIST critic at width 32 (found by switching passes off
+    one at a time); with both off, the runs agree bit for bit.
     """
     tf.config.experimental.enable_op_determinism()
-    tf.config.optimizer.set_experimental_options({"dependency_optimization": False})
+    tf.config.optimizer.set_experimental_options(
+        {name: False for name in NONDETERMINISTIC_GRAPH_PASSES})
 
 
 def build_model(config, data_shape):
