@@ -131,8 +131,8 @@ def test_wgan_ct_needs_a_critic_with_dropout():
 @pytest.mark.slow
 def test_wgan_ct_on_images_trains_to_the_same_weights_twice(tmp_path):
     """`build.make_deterministic` on the Fashion-MNIST critic at the benchmark's width and
-    batch: with Grappler's constant folding on, two runs differed by ~1e-5 after two steps
-    (three trials of three); smaller critics hid it."""
+    batch: with Grappler's constant folding on, two runs differed by a few 1e-6 after two
+    steps (three trials of three); smaller critics hid it."""
     def run(name):
         config = load_config("wgan_ct", "fashion_mnist", train__steps=2, networks__width=32)
         trained = training.train(config, str(tmp_path / name), verbose=0).model

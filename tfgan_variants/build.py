@@ -74,10 +74,11 @@ def make_deterministic():
 
     Op determinism alone is not enough on CPU, with or without XLA: two Grappler passes
     rewrite wgan_ct's step (dropout critic, gradient penalty, consistency term) differently
-    from one run to the next, so its weights differ in the last float bits after a step or
-    two. The dependency optimiser did so about one time in three on the 2-D critic, constant
-    folding every time on the Fashion-MNIST critic at width 32 (found by switching passes off
-    one at a time); with both off, the runs agree bit for bit.
+    from one run to the next. The dependency optimiser did so about one time in three on the
+    2-D critic (last float bits); constant folding in every trial on the Fashion-MNIST critic
+    at width 32 (weights a few 1e-6 apart after two steps, 1e-4 after five; found by switching
+    passes off one at a time). With both on, one 2-D step changed by up to 5% of the update
+    about one time in ten. With both off, the runs agree bit for bit.
     """
     tf.config.experimental.enable_op_determinism()
     tf.config.optimizer.set_experimental_options(
