@@ -2,7 +2,7 @@
 size = latent size) plus a decoder, Gaussian kernels sigma in {1, 2, 4, 8, 16}, lambda_AE 8,
 lambda_rg 16, encoder weights clipped to 0.01, n_critic 5. The authors' RMSProp 5e-5 is
 replaced by WGAN-GP's Adam (0.5, 0.9): at 2e-4 on Fashion-MNIST it scored FID 122 after 3,000
-generator updates, against 136 for RMSProp 2e-4 (docs/TUNING.md).
+generator updates, against 136 for RMSProp 2e-4 and 204 for the authors' 5e-5 (docs/TUNING.md).
 
 The authors also run 100 critic updates for the first 25 generator updates and every 500th;
 the engine's fixed n_critic does not do that.
