@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+import conftest
 from helpers import check_export, context_of, family, load_config
 from tfgan_variants import VARIANTS, losses, optimizers, penalties, training
 from tfgan_variants.models import energy
@@ -201,6 +202,45 @@ def test_began_k_follows_its_update_rule_every_step_and_stays_in_0_1():
     np.testing.assert_allclose(loss, _numpy_energy(model, real, 1)[0].mean()
                                - model.k.numpy() * _numpy_energy(model, fake, 1)[0].mean(),
                                rtol=1e-5)
+
+
+def test_began_batch_l2_energy_is_the_root_mean_square_error_of_the_batch():
+    """hwalsuklee's energy ||V - D(V)||_F / B as an RMS: one value for the batch, and each
+    example's gradient its error over the batch's total error."""
+    model = _model("began", energy="batch_l2")
+    x = tf.constant(rng.normal(size=(6, 2)), tf.float32)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        energies = model.energy(x)
+        total = tf.reduce_mean(energies)
+    squared, _ = _numpy_energy(model, x.numpy(), 2)
+    rms = np.sqrt(squared.mean())
+    np.testing.assert_allclose(energies, np.full(6, rms), rtol=1e-5)
+    # d rms / d D(x)_ij = -(x_ij - D(x)_ij) / (B N rms); through D too, so compare with the
+    # finite difference of the whole energy in one input coordinate.
+    eps = 1e-2
+    shifted = x.numpy().copy()
+    shifted[2, 1] += eps
+    below = x.numpy().copy()
+    below[2, 1] -= eps
+    finite = (np.sqrt(_numpy_energy(model, shifted, 2)[0].mean())
+              - np.sqrt(_numpy_energy(model, below, 2)[0].mean())) / (2 * eps)
+    np.testing.assert_allclose(tape.gradient(total, x)[2, 1], finite, rtol=1e-2, atol=1e-5)
+    with pytest.raises(ValueError, match="energy"):
+        _model("began", energy="l2")
+
+
+def test_began_batch_l2_energy_is_the_same_on_one_and_two_replicas():
+    """The batch's energy is of the global batch, gathered from every replica."""
+    model = _model("began", energy="batch_l2")
+    x = tf.constant(rng.normal(size=(8, 2)), tf.float32)
+    strategy = conftest.mirrored_strategy()
+    split = strategy.experimental_distribute_values_from_function(
+        lambda context: x[4 * context.replica_id_in_sync_group:
+                          4 * (context.replica_id_in_sync_group + 1)])
+    per_replica = strategy.run(model.energy, args=(split,))
+    for values in strategy.experimental_local_results(per_replica):
+        np.testing.assert_allclose(values, model.energy(x)[:4], rtol=1e-5)
 
 
 def test_began_halves_the_learning_rate_after_a_window_without_a_new_lowest_mean_m():

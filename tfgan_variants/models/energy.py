@@ -164,7 +164,8 @@ class EBGAN(AutoencoderGAN):
 class BEGAN(AutoencoderGAN):
     """Boundary equilibrium GAN (Berthelot et al. 2017, arXiv 1703.10717, Eq. 4).
 
-    D is an autoencoder with L(v) = mean |v - D(v)| per example;
+    D is an autoencoder with L(v) = mean |v - D(v)| per example (`energy` 'l1', the paper's
+    eta = 1);
         L_D = L(x) - k_t L(G(z_D)),   L_G = L(G(z_G)),
         k_{t+1} = clip(k_t + lambda_k (gamma L(x) - L(G(z_G))), 0, 1),   k_0 = 0,
     and the convergence measure M_global = L(x) + |gamma L(x) - L(G(z_G))| (Section 3.4.1) is
@@ -180,19 +181,33 @@ class BEGAN(AutoencoderGAN):
     not below (1 - `stall_tolerance`) times the lowest earlier window mean. The scale, the
     window's running sum and the lowest mean are checkpointed weights; `lr_scale` is logged.
 
+    `energy` 'batch_l2' is the energy of hwalsuklee/tensorflow-generative-model-collections'
+    BEGAN, the L2 norm of the whole batch's reconstruction error, ||V - D(V)||_F / B, here as
+    the root mean square over the (global) batch and the data dimensions, sqrt(N / B) times
+    smaller (N values per example): one value for the batch, not a mean of per-example ones.
+    Each example's gradient is its error over the batch's total error, so it grows as the
+    batch is reconstructed better, where L1's is fixed at sign(v - D(v)) / N.
+
     Args:
         gamma: diversity ratio (0.5). lambda_k: the proportional gain of k (1e-3).
         k_0: initial k (0). stall_window: steps per window of M_global (0: never halve).
         stall_tolerance: the relative fall of the window mean that is not a stall.
+        energy: 'l1' (the paper's) or 'batch_l2' (above).
     """
 
+    ENERGIES = ("l1", "batch_l2")
     energy_norm = "l1"
     stateful = True
     metric_names = AutoencoderGAN.metric_names + ("k_t", "convergence", "lr_scale")
 
     def __init__(self, generator, discriminator, latent_dim, *, gamma=0.5, lambda_k=1e-3,
-                 k_0=0.0, stall_window=0, stall_tolerance=0.0, **kwargs):
+                 k_0=0.0, stall_window=0, stall_tolerance=0.0, energy="l1", **kwargs):
         super().__init__(generator, discriminator, latent_dim, **kwargs)
+        if energy not in self.ENERGIES:
+            raise ConfigError(f"BEGAN's energy must be one of {self.ENERGIES}, got {energy!r}")
+        self.batch_energy = energy == "batch_l2"
+        if self.batch_energy:
+            self.energy_norm = "l2"
         if not 0.0 <= k_0 <= 1.0:
             raise ConfigError(f"k_0 must lie in [0, 1], got {k_0}")
         if stall_window < 0 or not 0.0 <= stall_tolerance < 1.0:
@@ -206,6 +221,14 @@ class BEGAN(AutoencoderGAN):
         self.learning_rate_scale = self._state("lr_scale", 1.0)
         self.window_sum = self._state("window_sum")
         self.best_window_mean = self._state("best_window_mean", float("inf"))
+
+    def energy(self, samples):
+        """Per-example energies; with 'batch_l2' the batch's one value, given to each example
+        (every mean over the batch is then that value)."""
+        energies = super().energy(samples)
+        if not self.batch_energy:
+            return energies
+        return tf.ones_like(energies) * tf.sqrt(tf.reduce_mean(global_batch(energies)))
 
     def discriminator_objective(self, context):
         real_energy, fake_energy, logs = self.discriminator_energies(context)
