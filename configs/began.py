@@ -1,7 +1,8 @@
 """BEGAN (Berthelot et al. 2017): an autoencoder discriminator with the L1 loss
 L(v) = mean |v - D(v)|, gamma 0.5, lambda_k 1e-3, k_0 0, Adam 1e-4 (0.5, 0.999); on
 28x28 grey images hwalsuklee/tensorflow-generative-model-collections' BEGAN (below).
-The paper's own networks are `--config.networks.name=began` (networks/began.py).
+The paper's own networks are `--config.networks.name=began` (networks/began.py; on images
+with `--config.networks.d_norm=none`, as they have no normalisation).
 
 Both learning rates are halved when the convergence measure stalls (Section 4.1): after a
 window of `stall_window` steps whose mean M_global is no new lowest (models/energy.py).

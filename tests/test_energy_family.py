@@ -406,7 +406,7 @@ def test_began_architecture_is_chosen_by_name_trains_and_rejects_normalisation(t
     from tfgan_variants import networks
     from tfgan_variants.networks import autoencoder, began
     config = load_config("began", "fashion_mnist", networks__name="began", networks__width=4,
-                         train__steps=2, data__batch_size=8)
+                         networks__d_norm="none", train__steps=2, data__batch_size=8)
     generator, _ = networks.build(config.networks, (28, 28, 1), 8)
     assert generator.name == "began_generator"
     assert autoencoder.build(config.networks, (28, 28, 1)).name == "began_autoencoder"
