@@ -1,7 +1,7 @@
 """WGAN with weight clipping (Arjovsky et al. 2017) as in the authors' code: clip 0.01,
 n_critic 5, RMSProp 5e-5, batch 64, DCGAN networks with BatchNorm in the critic, and the
 warm-up schedule of 100 critic updates for the first 25 generator updates and every 500th
-(`critic_warmup`; how the engine runs it, and what it approximates: `models.ipm.WGAN`).
+(`critic_warmup`; how the engine runs it, and what it approximates: `models.warmup`).
 
 Usage: --config=configs/wgan.py:<dataset>
 """

@@ -18,7 +18,7 @@ import curves  # noqa: E402
 import runner  # noqa: E402
 from helpers import cli, load_config  # noqa: E402
 from tfgan_variants import VARIANTS, training  # noqa: E402
-from tfgan_variants.models import ipm  # noqa: E402
+from tfgan_variants.models import warmup  # noqa: E402
 
 
 def test_commands_are_the_public_command_line(tmp_path):
@@ -59,7 +59,7 @@ def test_the_budget_counts_generator_updates_and_adds_the_steps_without_one(tmp_
     # its last step is one of them.
     wgan = VARIANTS["wgan"]
     steps = wgan.steps_for_generator_updates(3000, {"critic_warmup": True, "n_critic": 5})
-    skips = ipm.warmup_skips_generator(tf.range(steps), 5).numpy()
+    skips = warmup.warmup_skips_generator(tf.range(steps), 5).numpy()
     assert steps - skips.sum() == 3000 and skips.sum() > 0 and not skips[-1]
     assert wgan.steps_for_generator_updates(3000, {"critic_warmup": False}) == 3000
 

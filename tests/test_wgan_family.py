@@ -11,7 +11,7 @@ from helpers import (build_variant, context_of, load_config, mlp_networks, one_s
                      subclasses)
 from tfgan_variants import VARIANTS, build, config_base, penalties, replicas, training
 from tfgan_variants.errors import ConfigError
-from tfgan_variants.models import divergence, ipm
+from tfgan_variants.models import divergence, ipm, warmup
 from tfgan_variants.networks import common, dcgan, mlp, sngan_cnn
 
 #: The critics with the WGAN objective or a gradient penalty (DRAGAN's is on NS-GAN's).
@@ -236,7 +236,7 @@ def _authors_schedule(generator_iterations, n_critic):
 
 @pytest.mark.parametrize("n_critic", [5, 3, 100])
 def test_warmup_runs_the_authors_schedule(n_critic):
-    skips = ipm.warmup_skips_generator(tf.range(3000), n_critic).numpy()
+    skips = warmup.warmup_skips_generator(tf.range(3000), n_critic).numpy()
     critic_updates, since_last = [], 0
     for skip in skips:
         since_last += n_critic
@@ -249,19 +249,21 @@ def test_warmup_runs_the_authors_schedule(n_critic):
     assert len(critic_updates) > 1000 + 25 and critic_updates.count(critic_updates[0]) > 25
 
 
-def _warmup_model(strategy, networks, weights):
-    """WGAN with n_critic 2 and the warm-up, compiled with RMSProp(0.01) in `strategy`."""
-    model = build_variant("wgan", networks, strategy, weights, n_critic=2, critic_warmup=True)
+def _warmup_model(variant, strategy, networks, weights):
+    """`variant` with n_critic 2 and the warm-up, compiled with RMSProp(0.01) in `strategy`."""
+    model = build_variant(variant, networks, strategy, weights, n_critic=2, critic_warmup=True)
     with strategy.scope():
         model.compile(keras.optimizers.RMSprop(0.01), keras.optimizers.RMSprop(0.01))
     return model
 
 
-def test_warmup_skips_generator_updates_exactly_and_on_two_replicas():
-    networks = mlp_networks("wgan")
+@pytest.mark.parametrize("variant", ["wgan", "mmd_gan"])
+def test_warmup_skips_generator_updates_exactly_and_on_two_replicas(variant):
+    networks = mlp_networks(variant)
     weights = {name: net.get_weights() for name, net in networks.items()}
-    batch = tf.constant(np.random.default_rng(6).normal(size=(16, 2)), tf.float32)
-    single = _warmup_model(tf.distribute.get_strategy(), networks, weights)
+    # 24 rows: 2 critic slices (WGAN) or 2 and one for G (MMD GAN), even on two replicas.
+    batch = tf.constant(np.random.default_rng(6).normal(size=(24, 2)), tf.float32)
+    single = _warmup_model(variant, tf.distribute.get_strategy(), networks, weights)
     g_before, d_before = single.generator.get_weights(), single.discriminator.get_weights()
     slots = [v for v in single.g_optimizer.variables if v is not single.g_optimizer.iterations]
     slots_before = [v.numpy() for v in slots]
@@ -272,7 +274,7 @@ def test_warmup_skips_generator_updates_exactly_and_on_two_replicas():
     assert single.step.numpy() == 1
     assert any(not np.allclose(a, b) for a, b in zip(single.discriminator.get_weights(),
                                                      d_before))
-    double = _warmup_model(conftest.mirrored_strategy(), networks, weights)
+    double = _warmup_model(variant, conftest.mirrored_strategy(), networks, weights)
     one_step(double, batch)
     for a, b in zip(single.get_weights(), double.get_weights()):
         np.testing.assert_allclose(a, b, atol=1e-5)

@@ -18,10 +18,11 @@ import tensorflow as tf
 from tfgan_variants import losses, networks, penalties
 from tfgan_variants.errors import ConfigError
 from tfgan_variants.models.base import GAN
+from tfgan_variants.models.warmup import CriticWarmup
 from tfgan_variants.replicas import global_batch
 
 
-class MMDGAN(GAN):
+class MMDGAN(CriticWarmup):
     """MMD GAN (Li et al. 2017, arXiv 1705.08584, Algorithm 1), as in the authors' code
     (mmd_gan.py), which adds the paper's autoencoder and feasible-set terms.
 
@@ -33,6 +34,8 @@ class MMDGAN(GAN):
         the generator minimises M + lambda_rg R,
     where AE(y) is the mean squared error of decoder(f(y)) against y. The encoder's weights
     are clipped to [-clip, clip] after every critic update; the decoder's are not.
+    `critic_warmup=True` runs the authors' schedule of 100 critic updates before each of the
+    first 25 generator updates and before every 500th (`models.warmup`).
 
     Args:
         decoder: a `keras.Model` from codes (the discriminator's output) to samples.
