@@ -42,6 +42,16 @@ def test_mmd2_matches_a_double_loop_and_vanishes_for_equal_sets():
     assert losses.mixture_rbf_mmd2(x, y, SIGMAS) > 0
 
 
+def test_mmd2_keeps_its_precision_for_codes_close_together():
+    """Codes about 1e-2 apart, as a clipped critic's: MMD^2 is about 1e-4, which sums of
+    exp(-d^2 / 2 s^2) near 1 resolve in float32 only to about 1e-6."""
+    x, y = 1e-2 * rng.normal(size=(64, 16)), 1e-2 * rng.normal(size=(64, 16)) + 1e-3
+    exact = numpy_mmd2(x, y, SIGMAS)  # float64
+    assert 1e-6 < exact < 1e-3
+    computed = losses.mixture_rbf_mmd2(x.astype(np.float32), y.astype(np.float32), SIGMAS)
+    np.testing.assert_allclose(computed, exact, rtol=1e-4)
+
+
 def test_one_sided_term_penalises_only_fake_code_means_above_real_ones():
     real = np.float32([[1.0, 0.0], [3.0, 0.0]])     # means (2, 0)
     fake = np.float32([[0.0, 1.0], [0.0, 3.0]])     # means (0, 2)
