@@ -3,6 +3,12 @@ the authors' ConvNet (LayerNorm in D, global average pooling, Dense(1024)), Adam
 (0, 0.9), one D step per G step, no penalty, no clipping; on cifar10, stl10 and lsun_bedroom
 the ResNet.
 
+Where the sources differ: R = 3 is the paper's, where the authors' code
+(SWPark92/SphereGAN) sets `moments = 1  # [3] is suggested but [1] is enough`
+(--config.hparams.moments=1); the moments are unweighted in both, the default of the code's
+`dist_weight_mode`, whose other settings divide the r-th moment by (pi / 3)^r or pi^r
+(--config.hparams.moment_weighting=normalization or half).
+
 Usage: --config=configs/sphere_gan.py:<dataset>   (the default run: fashion_mnist)
 """
 from tfgan_variants import config_base, data
@@ -11,6 +17,7 @@ from tfgan_variants import config_base, data
 def get_config(dataset="fashion_mnist"):
     config = config_base.base_config("sphere_gan", dataset)
     config.hparams.moments = 3
+    config.hparams.moment_weighting = "none"
     config.hparams.n_critic = 1
     config.networks.d_out = 1024  # n: the sphere is S^n, embedded in R^(n+1)
     config_base.use_optimizer(config, config_base.adam(1e-4, 0.0, 0.9))

@@ -6,7 +6,8 @@ import tensorflow as tf
 
 import conftest
 from helpers import build_variant, mlp_networks, one_step
-from tfgan_variants import VARIANTS, layers, losses, penalties
+from tfgan_variants import VARIANTS, build, config_base, layers, losses, penalties
+from tfgan_variants.errors import UserError
 from tfgan_variants.models.base import GAN
 from tfgan_variants.networks import dcgan, mlp
 
@@ -41,8 +42,12 @@ def test_wasserstein_and_hinge_losses_match_their_formulas():
     np.testing.assert_allclose(losses.hinge_discriminator_loss(REAL, FAKE), hinge, rtol=1e-6)
 
 
+# The authors' code (SWPark92/SphereGAN, `dist_weight_mode`) divides the r-th moment by 1,
+# (pi / 3)^r ('normalization', its decay_ratio 3) or pi^r ('half').
+@pytest.mark.parametrize("weighting, scale", [("none", 1.0), ("normalization", np.pi / 3),
+                                              ("half", np.pi)])
 @pytest.mark.parametrize("moments", [1, 3, 5])
-def test_sphere_losses_match_the_paper(moments):
+def test_sphere_losses_match_the_paper(moments, weighting, scale):
     rng = np.random.default_rng(0)
     real, fake = rng.normal(size=(5, 16)), rng.normal(size=(5, 16)) * 3
 
@@ -51,13 +56,22 @@ def test_sphere_losses_match_the_paper(moments):
         return np.arccos((s - 1) / (s + 1))
 
     def moment_sum(p):
-        return sum(np.mean(pole_distance(p) ** r) for r in range(1, moments + 1))
+        return sum(np.mean(pole_distance(p) ** r) / scale ** r for r in range(1, moments + 1))
 
+    real32, fake32 = real.astype(np.float32), fake.astype(np.float32)
     np.testing.assert_allclose(
-        losses.sphere_discriminator_loss(real.astype(np.float32), fake.astype(np.float32), moments),
+        losses.sphere_discriminator_loss(real32, fake32, moments, weighting),
         -moment_sum(real) + moment_sum(fake), rtol=1e-5)
-    np.testing.assert_allclose(losses.sphere_generator_loss(fake.astype(np.float32), moments),
+    np.testing.assert_allclose(losses.sphere_generator_loss(fake32, moments, weighting),
                                -moment_sum(fake), rtol=1e-5)
+
+
+def test_sphere_gan_refuses_an_unknown_moment_weighting():
+    config = config_base.load("sphere_gan", "ring8")
+    config.hparams.moment_weighting = "halves"
+    with pytest.raises(UserError, match=r"cannot build sphere_gan: moment_weighting must be one "
+                                        r"of \['half', 'none', 'normalization'\], got 'halves'"):
+        build.build_model(config, (2,))
 
 
 # ------------------------------------------------------------------ gradient penalty

@@ -4,6 +4,8 @@ Every function takes the raw discriminator output (a logit, a critic value or a 
 vector) and returns the batch mean of the loss, in the form of the paper and equation cited
 beside it. The training engine scales these for the number of replicas; nothing here knows about it.
 """
+import math
+
 import tensorflow as tf
 
 from tfgan_variants import layers
@@ -48,20 +50,32 @@ def hinge_discriminator_loss(real_scores, fake_scores):
 
 # Park & Kwon, CVPR 2019, Eq. 7-8: moments r = 1..R of the geodesic distance between the
 # projected feature P(D(x)) and the north pole N of the unit sphere.
-def sphere_moments(features, moments):
-    """sum_{r=1..R} E[d_s(N, P(features))^r] for features of shape [batch, n]."""
+# The authors' code (SWPark92/SphereGAN, `dist_weight_mode`) can divide the r-th moment by a
+# scale^r: 'normalization' by (pi / 3)^r (its decay_ratio 3), 'half' by pi^r; its default,
+# 'none', is the paper's unweighted sum.
+SPHERE_MOMENT_WEIGHTINGS = {"none": None, "normalization": math.pi / 3.0, "half": math.pi}
+
+
+def sphere_moments(features, moments, weighting="none"):
+    """sum_{r=1..R} E[d_s(N, P(features))^r] / scale^r for features of shape [batch, n], with
+    scale from SPHERE_MOMENT_WEIGHTINGS[weighting] (none: every moment at weight 1)."""
+    scale = SPHERE_MOMENT_WEIGHTINGS[weighting]
     distance = layers.north_pole_distance(tf.cast(features, tf.float32))
-    return tf.add_n([_mean(distance ** r) for r in range(1, moments + 1)])
+    if scale is None:  # the paper's sum, untouched: its recorded runs repeat to the bit
+        return tf.add_n([_mean(distance ** r) for r in range(1, moments + 1)])
+    return tf.add_n([_mean(distance ** r) / scale ** r for r in range(1, moments + 1)])
 
 
-def sphere_discriminator_loss(real_features, fake_features, moments):
-    """-sum_r E[d_s(N, P(D(x)))^r] + sum_r E[d_s(N, P(D(G(z))))^r]."""
-    return sphere_moments(fake_features, moments) - sphere_moments(real_features, moments)
+def sphere_discriminator_loss(real_features, fake_features, moments, weighting="none"):
+    """-sum_r E[d_s(N, P(D(x)))^r] + sum_r E[d_s(N, P(D(G(z))))^r] (moments weighted as in
+    `sphere_moments`)."""
+    return (sphere_moments(fake_features, moments, weighting)
+            - sphere_moments(real_features, moments, weighting))
 
 
-def sphere_generator_loss(fake_features, moments):
-    """-sum_r E[d_s(N, P(D(G(z))))^r]."""
-    return -sphere_moments(fake_features, moments)
+def sphere_generator_loss(fake_features, moments, weighting="none"):
+    """-sum_r E[d_s(N, P(D(G(z))))^r] (moments weighted as in `sphere_moments`)."""
+    return -sphere_moments(fake_features, moments, weighting)
 
 
 # Mao et al. 2017 (arXiv 1611.04076), Eq. 2: D pushes real outputs to b and fake ones to a,

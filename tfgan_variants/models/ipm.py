@@ -184,17 +184,23 @@ class SphereGAN(GAN):
     L_D = -sum_r E[d_s(N, P(D(x)))^r] + sum_r E[d_s(N, P(D(G(z))))^r],
     L_G = -sum_r E[d_s(N, P(D(G(z))))^r]. Distances are bounded by pi, so the IPM needs no
     Lipschitz penalty or clipping. Paper defaults: R = 3, n = 1024 (the discriminator's output
-    width), Adam 1e-4 (0, 0.9), one D step per G step.
+    width), Adam 1e-4 (0, 0.9), one D step per G step. `moment_weighting` is the authors'
+    code's `dist_weight_mode` ('none', 'normalization', 'half': `losses.sphere_moments`).
     """
 
-    def __init__(self, *args, moments=3, **kwargs):
+    def __init__(self, *args, moments=3, moment_weighting="none", **kwargs):
         super().__init__(*args, **kwargs)
         if moments < 1:
             raise ConfigError(f"moments must be >= 1, got {moments}")
+        if moment_weighting not in losses.SPHERE_MOMENT_WEIGHTINGS:
+            raise ConfigError(f"moment_weighting must be one of "
+                              f"{sorted(losses.SPHERE_MOMENT_WEIGHTINGS)}, got {moment_weighting!r}")
         self.moments = int(moments)
+        self.moment_weighting = moment_weighting
 
     def discriminator_loss(self, real_output, fake_output):
-        return losses.sphere_discriminator_loss(real_output, fake_output, self.moments)
+        return losses.sphere_discriminator_loss(real_output, fake_output, self.moments,
+                                                self.moment_weighting)
 
     def generator_loss(self, fake_output):
-        return losses.sphere_generator_loss(fake_output, self.moments)
+        return losses.sphere_generator_loss(fake_output, self.moments, self.moment_weighting)
