@@ -174,6 +174,7 @@ class Covers:
     """The bar: at least `modes` modes covered and `quality` of the samples high quality."""
     modes: int
     quality: float = 0.0
+    reported = ("modes_covered", "high_quality_fraction")
 
     def __call__(self, result):
         return (result["modes_covered"] >= self.modes
@@ -181,6 +182,20 @@ class Covers:
 
     def __str__(self):
         return f">= {self.modes} modes, >= {self.quality} high quality"
+
+
+@dataclasses.dataclass(frozen=True)
+class FidBelow:
+    """The bar on images: FID below `fid` and recall above `recall` (domain classifier)."""
+    fid: float
+    recall: float = 0.0
+    reported = ("fid", "precision", "recall")
+
+    def __call__(self, result):
+        return result["fid"] < self.fid and result["recall"] > self.recall
+
+    def __str__(self):
+        return f"FID < {self.fid}, recall > {self.recall}"
 
 
 def learns(workdir, variant, dataset, bar, **overrides):
@@ -192,7 +207,7 @@ def learns(workdir, variant, dataset, bar, **overrides):
                                     **overrides)
         if bar(result):
             return result
-        results[seed] = {key: result[key] for key in ("modes_covered", "high_quality_fraction")}
+        results[seed] = {key: result[key] for key in bar.reported}
     pytest.fail(f"{variant} on {dataset} misses {bar} on every seed: {results}")
 
 
