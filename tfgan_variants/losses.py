@@ -52,17 +52,15 @@ def hinge_discriminator_loss(real_scores, fake_scores):
 # projected feature P(D(x)) and the north pole N of the unit sphere.
 # The authors' code (SWPark92/SphereGAN, `dist_weight_mode`) can divide the r-th moment by a
 # scale^r: 'normalization' by (pi / 3)^r (its decay_ratio 3), 'half' by pi^r; its default,
-# 'none', is the paper's unweighted sum.
-SPHERE_MOMENT_WEIGHTINGS = {"none": None, "normalization": math.pi / 3.0, "half": math.pi}
+# 'none', is the paper's unweighted sum (a division by 1.0, exact in floating point).
+SPHERE_MOMENT_WEIGHTINGS = {"none": 1.0, "normalization": math.pi / 3.0, "half": math.pi}
 
 
 def sphere_moments(features, moments, weighting="none"):
     """sum_{r=1..R} E[d_s(N, P(features))^r] / scale^r for features of shape [batch, n], with
-    scale from SPHERE_MOMENT_WEIGHTINGS[weighting] (none: every moment at weight 1)."""
+    scale from SPHERE_MOMENT_WEIGHTINGS[weighting]."""
     scale = SPHERE_MOMENT_WEIGHTINGS[weighting]
     distance = layers.north_pole_distance(tf.cast(features, tf.float32))
-    if scale is None:  # the paper's sum, untouched: its recorded runs repeat to the bit
-        return tf.add_n([_mean(distance ** r) for r in range(1, moments + 1)])
     return tf.add_n([_mean(distance ** r) / scale ** r for r in range(1, moments + 1)])
 
 
