@@ -288,3 +288,15 @@ def test_bad_eval_settings_are_user_errors(tmp_path):
                                ({"eval__feature_extractor": "vgg"}, "feature_extractor")]:
         with pytest.raises(UserError, match=message):
             training.Run(load_config("ns_gan", "ring8", **overrides), tmp_path)
+
+
+def test_evaluations_past_float32_range_do_not_stop_training(tmp_path):
+    # A generator far off grid25 gave a KID of 8e44, which a float32 TensorBoard scalar cannot
+    # hold: the summary skips it (eval.jsonl keeps it) instead of raising.
+    run = training.Run(tiny("ns_gan", "ring8", 1), tmp_path)
+    run.summaries.evaluation(3, {"fid": 2.5, "kid": 8.4e44, "modes_covered": 0, "seconds": 1.0})
+    run.summaries.writer.flush()
+    tags = {value.tag for path in tf.io.gfile.glob(str(tmp_path / "tensorboard" / "*"))
+            for event in tf.compat.v1.train.summary_iterator(path)
+            for value in event.summary.value}
+    assert {"eval/fid", "eval/modes_covered"} <= tags and "eval/kid" not in tags

@@ -8,6 +8,8 @@ import tensorflow as tf
 
 from tfgan_variants import data, models, visualize
 
+FLOAT32_MAX = 3.4028234663852886e38
+
 
 def fixed_latent(config, count):
     """The same z for every sample grid of a run, so grids over time are comparable."""
@@ -43,10 +45,13 @@ class Summaries:
         self.writer.flush()
 
     def evaluation(self, step, result):
-        """The finite numbers of an evaluation, as `eval/<metric>`."""
+        """The numbers of an evaluation that a float32 scalar holds, as `eval/<metric>`: a
+        generator gone far off the data gives KIDs past float32's range (1e44 on grid25),
+        which TensorBoard's summary would refuse; eval.jsonl keeps them all."""
         self.scalars(step, {f"eval/{name}": value for name, value in result.items()
                             if name not in ("step", "num_samples", "seconds")
-                            and isinstance(value, (int, float)) and math.isfinite(value)})
+                            and isinstance(value, (int, float)) and math.isfinite(value)
+                            and abs(value) <= FLOAT32_MAX})
 
     def samples(self, count=None):
         """G's samples of the fixed latent batch."""
