@@ -75,3 +75,17 @@ def test_sphere_ablation_quick(tmp_path):
         assert result["eval_flags"] == ([] if grid25 else ["--num_samples=500"])
         assert result["num_samples"] == (2500 if grid25 else 500)
     assert os.path.exists(os.path.join(out, "sphere_ablation_grid25.png"))
+
+
+@pytest.mark.slow
+def test_sphere_weighting_quick(tmp_path):
+    out, table, results = run_quick("sphere_weighting", tmp_path, "--datasets=ring8")
+    assert [r["label"] for r in results] == ["R1_none", "R3_none"]
+    r1, r3 = results
+    # R 3 unweighted is the config's own: its command is modes.py's, without an hparams flag.
+    assert "--config.hparams.moments=1" in r1["command"] and "hparams" not in r3["command"]
+    assert "| variant | modes | high quality | gradient on / off modes |" in table
+    for result in results:
+        with open(os.path.join(out, "ring8", result["label"], "seed0", "saturation.json")) as f:
+            figures = json.load(f)
+        assert figures["on"] > 0 and result.get("imbalance") == figures["imbalance"]

@@ -305,14 +305,17 @@ def test_each_family_is_shown_by_its_best_run_by_modes_then_quality():
     assert list(examples) == [v for v in VARIANTS if v in examples]  # registry order
 
 
-def test_sphere_saturation_factors_the_generator_gradient(tmp_path):
+@pytest.mark.parametrize("variant, weighting", [("sphere_gan", "none"), ("sphere_gan", "half"),
+                                                ("sphere_gan_stable", "normalization")])
+def test_sphere_saturation_factors_the_generator_gradient(tmp_path, variant, weighting):
     import sphere_saturation
-    config = load_config("sphere_gan", "grid25", train__steps=2, data__batch_size=8,
-                         networks__width=16)
+    config = load_config(variant, "grid25", train__steps=2, data__batch_size=8,
+                         networks__width=16, hparams__moment_weighting=weighting)
     run = training.train(config, tmp_path, verbose=0)
     samples = np.random.default_rng(0).uniform(-5, 5, (64, 2)).astype(np.float32)
     gradient, d, norm, slope, critic = sphere_saturation.sample_gradients(run.model, samples)
     np.testing.assert_allclose(d, 2 * np.arctan(1 / norm), rtol=1e-5)
+    # The slope's closed form (weighted moments) against autodiff through the model's loss.
     np.testing.assert_allclose(gradient, slope * critic, rtol=1e-4)
     model, _, path = sphere_saturation.restore(str(tmp_path))
     assert path.endswith("ckpt-2")
@@ -320,6 +323,10 @@ def test_sphere_saturation_factors_the_generator_gradient(tmp_path):
     rows = sphere_saturation.gradient_profile(model, samples, centers, [0.0, 3.0])
     assert sum(row[1] for row in rows) == 64 and rows[0][0] == (0.0, 3.0)
     assert "| [0, 3) |" in sphere_saturation.table(rows)
+    distance = np.linalg.norm(samples, axis=1)
+    on, off, ratio = sphere_saturation.imbalance(model, samples, centers)
+    assert off == pytest.approx(np.median(gradient[distance >= 0.6]), rel=1e-6)
+    assert on is None and ratio is None  # no sample within 0.15 of the centre
     result = cli(f"--workdir={tmp_path / 'missing'}", script="benchmarks/sphere_saturation.py")
     assert result.returncode != 0 and "error: " in result.stderr
     assert "Traceback" not in result.stderr
