@@ -99,8 +99,9 @@ def mlp_networks(variant, seed=0):
     keras.utils.set_random_seed(seed)
     config = config_base.base_config(variant, "ring8").networks
     config.update({"width": 16, "depth": 2,
-                   "d_out": 8 if variant in ("sphere_gan", "mmd_gan", "cramer_gan") else 1,
-                   "d_norm": "spectral" if variant == "sngan" else "none",
+                   "d_out": 8 if variant in ("sphere_gan", "sphere_gan_stable", "mmd_gan",
+                                             "cramer_gan") else 1,
+                   "d_norm": "spectral" if variant in ("sngan", "sphere_gan_stable") else "none",
                    "d_dropout": 0.5 if variant == "wgan_ct" else 0.0})
     if variant == "infogan":  # codes that fit latent_dim 4: 1 noise + 2 categories + 1
         config.update({"categories": 2, "continuous_codes": 1, "q_width": 8})

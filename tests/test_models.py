@@ -190,11 +190,27 @@ def test_call_returns_generator_samples_and_compile_builds_optimizers():
     np.testing.assert_allclose(model(z), generator(z))
 
 
-def test_sngan_requires_a_spectrally_normalised_discriminator():
+@pytest.mark.parametrize("variant", ["sngan", "sphere_gan_stable"])
+def test_spectral_variants_require_a_spectrally_normalised_discriminator(variant):
     generator, _ = _mlp_pair("ns_gan")
-    with pytest.raises(ValueError, match="SpectralNormalization"):
-        VARIANTS["sngan"](generator=generator, discriminator=mlp.discriminator(2, 1, 8, 1),
+    with pytest.raises(ValueError, match=f"{variant} needs .*SpectralNormalization"):
+        VARIANTS[variant](generator=generator, discriminator=mlp.discriminator(2, 1, 8, 1),
                           latent_dim=4)
+
+
+def test_stable_sphere_gan_critic_is_1_lipschitz():
+    """What bounds |p| (SphereGANStable): |D(x) - D(y)| <= |x - y| for its 2-D config's critic,
+    once power iteration has found each layer's largest singular value."""
+    config = config_base.load("sphere_gan_stable", "grid25")
+    model = build.build_model(config, (2,))
+    rng = np.random.default_rng(0)
+    x = tf.constant(rng.normal(size=(256, 2)) * 3, tf.float32)
+    for _ in range(30):  # power iterations run in training calls
+        model.discriminator(x, training=True)
+    y = x + tf.constant(rng.normal(size=(256, 2)), tf.float32)
+    ratio = (tf.norm(model.discriminator(x) - model.discriminator(y), axis=1)
+             / tf.norm(x - y, axis=1)).numpy()
+    assert ratio.max() <= 1.01 and ratio.max() > 0.01
 
 
 def test_sphere_gan_discriminator_loss_is_bounded():

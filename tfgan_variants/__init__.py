@@ -25,6 +25,7 @@ VARIANTS = {
     "dragan": ipm.DRAGAN,
     "sngan": ipm.SNGAN,
     "sphere_gan": ipm.SphereGAN,
+    "sphere_gan_stable": ipm.SphereGANStable,
     "mmd_gan": mmd.MMDGAN,
     "cramer_gan": mmd.CramerGAN,
     "ebgan": energy.EBGAN,
