@@ -1,6 +1,6 @@
 """Trains a GAN variant.
 
-    python train.py                                   # Sphere GAN on Fashion-MNIST (default)
+    python train.py                                   # Sphere GAN (stable) on Fashion-MNIST
     python train.py --config=configs/wgan_gp.py:ring8 --workdir=runs/wgan_gp_ring8 \
                     --config.train.steps=2000 --config.data.batch_size=128
 
@@ -19,7 +19,7 @@ sys.path.insert(0, HERE)
 from tfgan_variants import cli, distribution  # noqa: E402
 
 _CONFIG = cli.define_config_file(
-    os.path.join(HERE, "configs", "sphere_gan.py") + ":fashion_mnist",
+    os.path.join(HERE, "configs", "sphere_gan_stable.py") + ":fashion_mnist",
     "Config file and dataset, e.g. configs/sngan.py:cifar10; override fields with "
     "--config.train.steps=100.")
 _WORKDIR = flags.DEFINE_string("workdir", "runs/default", "Directory for checkpoints, "
