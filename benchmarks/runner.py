@@ -463,7 +463,8 @@ def _value(result, name):
 
 
 def aggregate(results, metric_names):
-    """{(label, dataset): {metric: (mean, std), 'seeds': n, 'errors': [...]}} over seeds."""
+    """{(label, dataset): {metric: (mean, std), 'seeds': n, 'counts': {metric: runs with a
+    finite value}, 'errors': [...]}} over seeds."""
     groups = {}
     for result in results:
         groups.setdefault((result["label"], result["dataset"]), []).append(result)
@@ -472,6 +473,9 @@ def aggregate(results, metric_names):
         good = [r for r in group if "error" not in r]
         row = {name: mean_std([_value(r, name) for r in good]) for name in metric_names}
         row["seeds"] = len(good)
+        # Runs with a finite value of each metric (a figure can be undefined for a run).
+        row["counts"] = {name: sum(_value(r, name) is not None and math.isfinite(_value(r, name))
+                                   for r in good) for name in metric_names}
         row["errors"] = [r["error"] for r in group if "error" in r]
         table[key] = row
     return table
@@ -483,6 +487,14 @@ def cell(mean_and_std, digits, seeds=2):
     if math.isnan(mean):
         return "-"
     return f"{mean:.{digits}f}" + (f" ± {std:.{digits}f}" if seeds > 1 else "")
+
+
+def _cell_of(stats, metric, digits):
+    """`cell` of an `aggregate` row's metric, saying over how many seeds when not all of the
+    row's runs have a value."""
+    count = stats["counts"][metric]
+    text = cell(stats[metric], digits, count)
+    return text + (f" ({count} of {stats['seeds']} seeds)" if 0 < count < stats["seeds"] else "")
 
 
 def markdown(header, rows):
@@ -505,7 +517,7 @@ def table(results, labels, columns):
             stats = summary[(label, dataset)]
             if stats["errors"]:
                 row[0] += f" ({len(stats['errors'])} failed on {dataset}: {stats['errors'][0]})"
-            row += [cell(stats[metric], digits, stats["seeds"]) for metric, _, digits in cols]
+            row += [_cell_of(stats, metric, digits) for metric, _, digits in cols]
         rows.append(row)
     return markdown(header, rows), summary
 

@@ -127,7 +127,8 @@ def main(argv):
             f"domain classifier); {runner.seeds_text(seeds)}; 'gradient on / off modes': "
             "median |grad_x L_G| of generated samples within 0.15 of a centre over that of "
             "samples 0.6 or more from every centre (benchmarks/sphere_saturation.py; 1 is "
-            f"balanced); {runner.wall_time_note(results)}.\n\n{markdown}\n")
+            "balanced), over the seeds with samples in both; "
+            f"{runner.wall_time_note(results)}.\n\n{markdown}\n")
     runner.write_outputs(out, "sphere_weighting", results, text)
     print("\n" + text)
     print(f"table: {os.path.join(out, 'sphere_weighting.md')}")

@@ -75,6 +75,11 @@ def test_mean_and_std_over_seeds_skip_failed_runs():
     assert runner.cell((2.0, 0.0), 2, seeds=1) == "2.00"  # one seed: no spread to show
     assert runner.seeds_text(1) == "1 seed"
     assert runner.seeds_text(3) == "3 seeds (mean ± std over seeds)"
+    # A figure some runs do not have is averaged over the others, and the cell says so.
+    results = [dict(r, f=v) for r, v in zip(results, (5.0, None, None))]
+    markdown, summary = runner.table(results, ["a"], {"d": (("m", "m", 1), ("f", "f", 1))})
+    assert summary[("a", "d")]["counts"] == {"m": 2, "f": 1}
+    assert "| `a` (1 failed on d: boom) | 2.0 ± 1.0 | 5.0 (1 of 2 seeds) |" in markdown
 
 
 def test_the_caption_says_how_many_runs_shared_the_machine():
