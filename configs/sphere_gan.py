@@ -9,7 +9,9 @@ Where the sources differ: R = 3 is the paper's, where the authors' code
 `dist_weight_mode`, whose other settings divide the r-th moment by (pi / 3)^r or pi^r
 (--config.hparams.moment_weighting=normalization or half).
 
-Usage: --config=configs/sphere_gan.py:<dataset>   (the default run: fashion_mnist)
+Usage: --config=configs/sphere_gan.py:<dataset>
+(`python train.py` trains configs/sphere_gan_stable.py, this objective on a spectrally
+normalised critic: the paper's critic saturates, docs/RESULTS.md.)
 """
 from tfgan_variants import config_base, data
 
@@ -40,7 +42,8 @@ def get_config(dataset="fashion_mnist"):
         config.networks.update({"name": "sngan_cnn", "d_norm": "layer",
                                 "pooling": "global_average"})
     if dataset in data.KERAS_DATASETS:
-        # The default run: sized to finish on a 2-core CPU in about 10 minutes.
+        # Sized to finish on a 2-core CPU in about 7 minutes (the benchmarks train width 32 for
+        # 3,000 steps). The default run is configs/sphere_gan_stable.py.
         config.networks.width = 16
         config.train.steps = 2000
     return config
