@@ -446,9 +446,14 @@ def _runs_at_a_time(results):
     return ", ".join(parts) + " (each run's `runs_at_a_time` in the JSON)"
 
 
+def finite(values):
+    """The values that are numbers and finite (a metric can be None or NaN for a run)."""
+    return [v for v in values if v is not None and math.isfinite(v)]
+
+
 def mean_std(values):
     """(mean, population std) of the finite `values`; (nan, nan) if there are none."""
-    values = [v for v in values if v is not None and math.isfinite(v)]
+    values = finite(values)
     if not values:
         return math.nan, math.nan
     mean = sum(values) / len(values)
@@ -471,11 +476,11 @@ def aggregate(results, metric_names):
     table = {}
     for key, group in groups.items():
         good = [r for r in group if "error" not in r]
-        row = {name: mean_std([_value(r, name) for r in good]) for name in metric_names}
+        values = {name: [_value(r, name) for r in good] for name in metric_names}
+        row = {name: mean_std(values[name]) for name in metric_names}
         row["seeds"] = len(good)
         # Runs with a finite value of each metric (a figure can be undefined for a run).
-        row["counts"] = {name: sum(_value(r, name) is not None and math.isfinite(_value(r, name))
-                                   for r in good) for name in metric_names}
+        row["counts"] = {name: len(finite(values[name])) for name in metric_names}
         row["errors"] = [r["error"] for r in group if "error" in r]
         table[key] = row
     return table

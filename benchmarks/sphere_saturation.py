@@ -71,12 +71,19 @@ def sample_gradients(model, samples):
     return gradient, d, norm, slope, critic
 
 
-def gradient_profile(model, samples, centers, bands):
-    """Rows (band, count, medians of the `sample_gradients`) for the samples whose distance
-    to the nearest centre falls in each band."""
+def measure(model, samples, centers):
+    """(`sample_gradients` of `samples`, each sample's distance to the nearest centre): what
+    `gradient_profile` and `imbalance` group, computed once."""
     import numpy as np
-    values = sample_gradients(model, samples)
     distance = np.min(np.linalg.norm(samples[:, None] - centers[None], axis=-1), axis=1)
+    return sample_gradients(model, samples), distance
+
+
+def gradient_profile(measured, bands):
+    """Rows (band, count, medians of the `sample_gradients`) for the samples whose distance
+    to the nearest centre falls in each band; `measured` from `measure`."""
+    import numpy as np
+    values, distance = measured
     edges = list(bands) + [np.inf]
     rows = []
     for low, high in zip(edges[:-1], edges[1:]):
@@ -92,11 +99,11 @@ def gradient_profile(model, samples, centers, bands):
 ON_MODE, OFF_MODE = (0.0, 0.15), (0.6, float("inf"))
 
 
-def imbalance(model, samples, centers):
+def imbalance(measured):
     """(median |grad_x L_G| of samples on a mode, of samples 0.6 or more from every mode,
-    their ratio); None for a band without samples."""
+    their ratio); None for a band without samples. `measured` from `measure`."""
     rows = {band: medians[0] for band, _, *medians in
-            gradient_profile(model, samples, centers, [ON_MODE[0], ON_MODE[1], OFF_MODE[0]])}
+            gradient_profile(measured, [ON_MODE[0], ON_MODE[1], OFF_MODE[0]])}
     on, off = rows.get(ON_MODE), rows.get(OFF_MODE)
     return on, off, (on / off if on is not None and off else None)
 
@@ -112,8 +119,8 @@ def figures(workdir, count=5000):
     """{on, off, imbalance} (`imbalance`) of the run in `workdir`, on `count` samples."""
     from tfgan_variants import data
     model, config, _ = restore(workdir)
-    on, off, ratio = imbalance(model, generated(model, count),
-                               data.mixture_centers(config.data.name))
+    on, off, ratio = imbalance(measure(model, generated(model, count),
+                                       data.mixture_centers(config.data.name)))
     return {"on": on, "off": off, "imbalance": ratio}
 
 
@@ -149,11 +156,10 @@ def main(argv):
     except UserError as e:
         sys.exit(f"error: {e}")
     samples = generated(model, FLAGS.num_samples)
-    centers = data.mixture_centers(config.data.name)
-    rows = gradient_profile(model, samples, centers, bands)
+    measured = measure(model, samples, data.mixture_centers(config.data.name))
     print(f"{config.variant} on {config.data.name}, {path}, {len(samples)} samples; medians:")
-    print(table(rows))
-    on, off, ratio = imbalance(model, samples, centers)
+    print(table(gradient_profile(measured, bands)))
+    on, off, ratio = imbalance(measured)
     print(f"\nimbalance: {_text(on)} on a mode / {_text(off)} 0.6 or more away = {_text(ratio)}")
 
 

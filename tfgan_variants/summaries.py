@@ -8,7 +8,7 @@ import tensorflow as tf
 
 from tfgan_variants import data, models, visualize
 
-FLOAT32_MAX = 3.4028234663852886e38
+FLOAT32_MAX = float(tf.float32.max)  # as a Python float: a float32 would cast the value
 
 
 def fixed_latent(config, count):
