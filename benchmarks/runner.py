@@ -45,11 +45,13 @@ RECORDED_FILES = (RESULT_FILE, "eval_samples.png", "eval.jsonl")
 
 @dataclasses.dataclass(frozen=True)
 class Job:
-    """One training run: `variant` with its own config for `dataset`, seeded, with `overrides`
-    ({config key: value}) on top, evaluated by eval.py with `eval_flags` (after those given
-    to every job). `label` names the row (default: the variant). A `train.steps` override
-    counts generator updates: the run trains that many steps more as the variant makes
-    without one (`critic_only_steps`: MAGAN's pre-training, WGAN's critic warm-up)."""
+    """One training run: `variant` with its own config for `dataset` (`configs/<variant>.py:
+    <dataset>`; for `semi_supervised`, the method in place of the dataset), seeded, with
+    `overrides` ({config key: value}) on top, evaluated by eval.py with `eval_flags` (after
+    those given to every job). `label` names the row (default: the variant). A
+    `train.steps` override counts generator updates: the run trains that many steps more as
+    the variant makes without one (`critic_only_steps`: MAGAN's pre-training, WGAN's critic
+    warm-up)."""
     variant: str
     dataset: str
     seed: int
@@ -73,28 +75,30 @@ class Job:
                         if key.startswith("hparams.")})
         return hparams
 
+    @functools.cached_property
+    def model_class(self):
+        """The class the run trains: the registry's (`MODELS`) entry for its config's
+        `variant` (`configs/semi_supervised.py:<method>` names one of several)."""
+        from tfgan_variants import MODELS, config_base
+        return MODELS[config_base.load(self.variant, self.dataset).variant]
+
     def generator_updates(self, steps):
         """Generator updates in the run's first `steps` training steps."""
-        from tfgan_variants import VARIANTS
-        return steps - VARIANTS[self.variant].critic_only_steps(steps, self.hparams)
+        return steps - self.model_class.critic_only_steps(steps, self.hparams)
 
     @functools.cached_property
     def critic_only_steps(self):
         """The training steps on top of the `train.steps` generator updates (0 without)."""
-        from tfgan_variants import VARIANTS
         updates = dict(self.overrides).get("train.steps")
         if not updates:
             return 0
-        return (VARIANTS[self.variant].steps_for_generator_updates(updates, self.hparams)
-                - updates)
+        return self.model_class.steps_for_generator_updates(updates, self.hparams) - updates
 
     def train_command(self, root):
-        from tfgan_variants import VARIANTS
         extra = self.critic_only_steps
         overrides = [(key, value + extra if key == "train.steps" else value)
                      for key, value in self.overrides
-                     if not (key == "train.jit_compile"
-                             and not VARIANTS[self.variant].xla_speeds_up)]
+                     if not (key == "train.jit_compile" and not self.model_class.xla_speeds_up)]
         return ([sys.executable, os.path.join(ROOT, "train.py"),
                  f"--config={os.path.join(ROOT, 'configs', self.variant)}.py:{self.dataset}",
                  f"--workdir={self.workdir(root)}", f"--config.seed={self.seed}"]

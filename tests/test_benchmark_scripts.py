@@ -89,3 +89,17 @@ def test_sphere_weighting_quick(tmp_path):
         with open(os.path.join(out, "ring8", result["label"], "seed0", "saturation.json")) as f:
             figures = json.load(f)
         assert figures["on"] > 0 and result.get("imbalance") == figures["imbalance"]
+
+
+@pytest.mark.slow
+def test_semi_supervised_quick(tmp_path):
+    out, table, results = run_quick("semi_supervised", tmp_path,
+                                    "--methods=labels_only,improved_gan")
+    assert [(r["variant"], r["label"]) for r in results] == [("labels_only", "k10"),
+                                                             ("improved_gan", "k10")]
+    for result in results:
+        assert "--config=configs/semi_supervised.py:" + result["variant"] in result["command"]
+        assert "--config.data.labels_per_class=10" in result["command"]
+        assert 0.0 < result["test_error"] < 0.9   # 100 steps from 100 labels: well above chance
+    assert "| variant | 10 labels/class: test error % | 10 labels/class: minutes |" in table
+    assert "`improved_gan`" in table

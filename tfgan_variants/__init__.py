@@ -3,14 +3,16 @@
 `VARIANTS`, the registry, maps each variant's snake_case name (`config.variant`) to its
 `keras.Model` class in its family's module of `tfgan_variants.models`. A variant is its class,
 its config (`configs/<name>.py`) and its line here; the tests, the command line and the
-benchmarks take the list from this registry.
+benchmarks take the list from this registry. `SEMI_SUPERVISED` names the semi-supervised
+classifiers (`configs/semi_supervised.py`), which train on the same engine; `MODELS` is
+every name `config.variant` may take.
 """
 import os
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 from tfgan_variants.models import (  # noqa: E402
-    autoencoding, divergence, energy, infogan, ipm, localized, mmd)
+    autoencoding, divergence, energy, infogan, ipm, localized, mmd, semi_supervised)
 
 VARIANTS = {
     "gan": divergence.MinimaxGAN,
@@ -38,4 +40,12 @@ VARIANTS = {
     "localized_gan": localized.LocalizedGAN,
 }
 
-__all__ = ["VARIANTS"]
+SEMI_SUPERVISED = {
+    "labels_only": semi_supervised.LabelsOnly,
+    "improved_gan": semi_supervised.ImprovedGAN,
+    "localized_gan_ssl": semi_supervised.LocalizedSemiSupervisedGAN,
+}
+
+MODELS = {**VARIANTS, **SEMI_SUPERVISED}
+
+__all__ = ["MODELS", "SEMI_SUPERVISED", "VARIANTS"]

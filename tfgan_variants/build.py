@@ -6,7 +6,7 @@ import os
 import keras
 import tensorflow as tf
 
-from tfgan_variants import VARIANTS, data, evaluation, features, optimizers
+from tfgan_variants import MODELS, data, evaluation, features, optimizers
 from tfgan_variants.errors import UserError
 
 PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
@@ -14,8 +14,8 @@ PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
 
 def validate(config):
     """Raises UserError for settings that cannot work, before anything is built or written."""
-    if config.variant not in VARIANTS:
-        raise UserError(f"unknown variant {config.variant!r}; choose one of {sorted(VARIANTS)}")
+    if config.variant not in MODELS:
+        raise UserError(f"unknown variant {config.variant!r}; choose one of {sorted(MODELS)}")
     positive = {"train.steps": config.train.steps, "data.batch_size": config.data.batch_size,
                 "train.log_every": config.train.log_every,
                 "train.sample_every": config.train.sample_every,
@@ -42,9 +42,22 @@ def validate(config):
     evaluation.parse_metrics(config.eval.metrics, config.data.name in data.DATASETS_2D)
     for role in ("g", "d"):
         optimizers.check(config.optimizer[role])
-    unknown = sorted(set(config.hparams) - constructor_keywords(VARIANTS[config.variant]))
+    if MODELS[config.variant].needs_labels:
+        validate_labels(config)
+    unknown = sorted(set(config.hparams) - constructor_keywords(MODELS[config.variant]))
     if unknown:
         raise UserError(f"{config.variant} takes no hparams {unknown}")
+
+
+def validate_labels(config):
+    """The labelled-data settings of a semi-supervised run (`labelled.py`)."""
+    if config.data.name not in data.KERAS_DATASETS:
+        raise UserError(f"{config.variant} needs a labelled dataset, one of "
+                        f"{data.KERAS_DATASETS}, not {config.data.name!r}")
+    for name in ("labels_per_class", "labelled_batch_size"):
+        value = config.data.get(name)
+        if not isinstance(value, int) or value <= 0:
+            raise UserError(f"--config.data.{name} must be a positive integer, got {value!r}")
 
 
 def constructor_keywords(variant):
@@ -94,7 +107,7 @@ def build_model(config, data_shape):
     A setting the variant or its networks cannot use is a UserError; any other error is a
     bug and keeps its traceback.
     """
-    variant = VARIANTS[config.variant]
+    variant = MODELS[config.variant]
     precision = config.train.precision
     previous = keras.config.dtype_policy()
     keras.config.set_dtype_policy(precision)

@@ -202,7 +202,7 @@ def _batch_indices(batch, batch_size, n, seed):
                                          max_index=tf.constant(n - 1, tf.int64), rounds=4)
 
 
-def _index_batches(n, batch_size, seed, start_batch):
+def index_batches(n, batch_size, seed, start_batch):
     """Infinite dataset of the (batch_size,) index vectors of batches start_batch, ..."""
     return tf.data.Dataset.counter(start_batch).map(
         lambda b: _batch_indices(b, batch_size, n, seed))
@@ -214,9 +214,9 @@ def _array_pipeline(images, batch_size, seed, start_batch, size):
 
     def batch(indices):
         x = tf.gather(data, indices)
-        return _to_unit(_resize(x, size) if size else x)
+        return to_unit(_resize(x, size) if size else x)
 
-    return _index_batches(len(images), batch_size, seed, start_batch).map(
+    return index_batches(len(images), batch_size, seed, start_batch).map(
         batch, num_parallel_calls=_AUTOTUNE, deterministic=True)
 
 
@@ -241,10 +241,10 @@ def _folder_pipeline(folder, batch_size, seed, start_batch, size, num_examples):
                             f"{e.message.splitlines()[0]}") from None
         return _array_pipeline(images, batch_size, seed, start_batch, None)
     files = tf.constant(files)
-    return (_index_batches(len(files), batch_size, seed, start_batch)
+    return (index_batches(len(files), batch_size, seed, start_batch)
             .map(lambda indices: tf.gather(files, indices)).unbatch()
             .map(decode, num_parallel_calls=_AUTOTUNE, deterministic=True)
-            .batch(batch_size, drop_remainder=True).map(_to_unit))
+            .batch(batch_size, drop_remainder=True).map(to_unit))
 
 
 def _mixture_pipeline(name, batch_size, seed, start_batch):
@@ -278,7 +278,7 @@ def _tfds_pipeline(name, batch_size, seed, start_batch, split, size, data_dir, n
     dataset = dataset.map(lambda example: _resize(example["image"], size) if size
                           else example["image"], num_parallel_calls=_AUTOTUNE)
     return (dataset.shuffle(TFDS_SHUFFLE_BUFFER, seed=seed).repeat()
-            .batch(batch_size, drop_remainder=True).skip(start_batch).map(_to_unit))
+            .batch(batch_size, drop_remainder=True).skip(start_batch).map(to_unit))
 
 
 def _resize(images, size):
@@ -293,7 +293,7 @@ def _resize(images, size):
     return tf.saturate_cast(tf.round(resized), tf.uint8) if images.dtype == tf.uint8 else resized
 
 
-def _to_unit(images):
+def to_unit(images):
     """uint8 in [0, 255] -> float32 in [-1, 1]; float images are in [-1, 1] already."""
     if images.dtype == tf.uint8:
         return tf.cast(images, tf.float32) / 127.5 - 1.0

@@ -47,16 +47,20 @@ def task_id(strategy):
 def replica_batches(global_batches, context):
     """The per-replica batches of this worker's replicas, in their order, from a dataset of
     global batches: replica r of R gets rows [r B / R, (r + 1) B / R) of each global batch,
-    as MirroredStrategy splits a batch, on one machine or many. Every worker reads the same
-    global batches (a function of seed and step), so the data a replica sees does not
-    depend on how replicas are spread over machines."""
+    as MirroredStrategy splits a batch, on one machine or many (each tensor of a nested
+    batch alike). Every worker reads the same global batches (a function of seed and step),
+    so the data a replica sees does not depend on how replicas are spread over machines."""
     replicas = context.num_replicas_in_sync
     local = replicas // context.num_input_pipelines
     first = context.input_pipeline_id * local
 
-    def split(batch):
-        chunks = tf.reshape(batch, [replicas, -1, *batch.shape[1:]])
-        return tf.data.Dataset.from_tensor_slices(chunks[first:first + local])
+    def chunks(batch):
+        return tf.reshape(batch, [replicas, -1, *batch.shape[1:]])[first:first + local]
+
+    def split(*batch):
+        # A batch is a tensor, or (real, (images, labels)), which flat_map passes unpacked.
+        batch = batch[0] if len(batch) == 1 else batch
+        return tf.data.Dataset.from_tensor_slices(tf.nest.map_structure(chunks, batch))
 
     return global_batches.flat_map(split).prefetch(tf.data.AUTOTUNE)
 

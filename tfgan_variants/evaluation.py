@@ -20,7 +20,7 @@ import ml_collections
 import numpy as np
 import tensorflow as tf
 
-from tfgan_variants import data, export, features, files, metrics, visualize
+from tfgan_variants import data, export, features, files, labelled, metrics, visualize
 from tfgan_variants.errors import UserError
 
 IMAGE_METRICS = ("fid", "kid", "inception_score", "precision_recall")
@@ -211,12 +211,16 @@ class Evaluator:
 def evaluate_saved_model(path, dataset, *, num_samples=None, metric_names=(),
                          extractor="auto", seed=0, image_size=None, data_dir=None,
                          inception_weights=None, picture_path=None, title=None):
-    """Metrics of an exported generator against `dataset`; optionally writes its picture
-    (titled `title`, default the SavedModel's folder name)."""
+    """Metrics of an exported generator against `dataset`, and `test_error` when the export
+    holds a classifier (`classify`); optionally writes its picture (titled `title`, default
+    the SavedModel's folder name)."""
     sample, latent_dim = export.load_generator(path)
     evaluator = Evaluator(dataset, num_samples, metric_names, extractor, image_size=image_size,
                           data_dir=data_dir, inception_weights=inception_weights)
     result, samples = evaluator.evaluate(sample, latent_dim, seed)
+    error = saved_model_test_error(path, dataset)
+    if error is not None:
+        result["test_error"] = error
     if picture_path:
         visualize.save_png(evaluator.picture(samples, title or os.path.basename(path)),
                            picture_path)
@@ -239,6 +243,15 @@ def evaluate_workdir(workdir, num_samples=None, seed=0, metric_names=(), extract
         title=f"{config.variant} on {config.data.name}")
     result["variant"] = config.variant
     return result
+
+
+def saved_model_test_error(path, dataset):
+    """The test-split error of the `classify` signature of an exported semi-supervised
+    model; None for a SavedModel without one or a dataset without labels."""
+    classify = export.load_classifier(path)
+    if classify is None or dataset not in data.KERAS_DATASETS:
+        return None
+    return labelled.error_rate(classify, *labelled.test_split(dataset))
 
 
 def write_json_lines(path, record):

@@ -1,5 +1,5 @@
 """SavedModel export of generators: `serving_default` maps `z` to `images` (a variant may
-add signatures, `GAN.serving_endpoints`).
+add signatures, `GAN.serving_endpoints`; a semi-supervised model adds `classify`).
 
 The export is written beside its destination and moved into place only when complete, so
 a failure never leaves a half-written or missing `saved_model` where a good one stood.
@@ -14,6 +14,8 @@ import tensorflow as tf
 from tfgan_variants.errors import UserError
 
 SIGNATURE = "serving_default"
+#: A semi-supervised model's classifier: images in [-1, 1] -> logits [N, K].
+CLASSIFY = "classify"
 
 
 def export_model(model, path):
@@ -50,3 +52,16 @@ def load_generator(path):
                         f"{type(e).__name__}") from None
     latent_dim = serve.structured_input_signature[1]["z"].shape[-1]
     return (lambda z: serve(z=tf.convert_to_tensor(z, tf.float32))["images"]), latent_dim
+
+
+def load_classifier(path):
+    """The `classify` signature of an exported SavedModel as a callable images -> logits,
+    or None when it has none."""
+    try:
+        loaded = tf.saved_model.load(path)
+    except (OSError, IOError, ValueError, tf.errors.OpError) as e:
+        raise UserError(f"cannot load a SavedModel from {path}: {type(e).__name__}") from None
+    if CLASSIFY not in loaded.signatures:
+        return None
+    serve = loaded.signatures[CLASSIFY]
+    return lambda images: serve(images=tf.convert_to_tensor(images, tf.float32))["logits"]

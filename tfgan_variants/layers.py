@@ -2,6 +2,8 @@
 
 - `SpectralNormalization`: Miyato, Kataoka, Koyama & Yoshida, "Spectral Normalization for
   Generative Adversarial Networks", ICLR 2018, arXiv 1802.05957 (Algorithm 1, eq. 8).
+- `WeightNormDense`: Salimans & Kingma, "Weight Normalization", NIPS 2016, arXiv
+  1602.07868 (eq. 2), as the Improved GAN networks use it.
 - Sphere ops: Park & Kwon, "Sphere Generative Adversarial Network Based on Geometric Moment
   Matching", CVPR 2019: the inverse stereographic projection R^n -> S^n and the geodesic
   distance d_s(a, b) = arccos(<a, b>) on the unit sphere, in numerically stable forms.
@@ -121,6 +123,47 @@ class SpectralNormalization(keras.layers.Wrapper):
 
     def get_config(self):
         return {**super().get_config(), "power_iterations": self.power_iterations}
+
+
+@keras.saving.register_keras_serializable(package="tfgan_variants")
+class WeightNormDense(keras.layers.Layer):
+    """A dense layer y = g * (x v) / ||v|| + b (Salimans & Kingma 2016, eq. 2): each output
+    unit's weight vector w = g v / ||v|| has its length g as a parameter of its own.
+
+    g starts at `scale_init` (1) rather than at the data-dependent value of the paper's
+    Section 3 initialisation, which needs a batch at build time; `trainable_scale=False`
+    holds g fixed, as the Improved GAN code does for every layer but the last.
+    """
+
+    def __init__(self, units, activation=None, scale_init=1.0, trainable_scale=True,
+                 **kwargs):
+        super().__init__(**kwargs)
+        self.units = int(units)
+        self.activation = keras.activations.get(activation)
+        self.scale_init = float(scale_init)
+        self.trainable_scale = bool(trainable_scale)
+
+    def build(self, input_shape):
+        self.direction = self.add_weight(shape=(input_shape[-1], self.units), name="direction",
+                                         initializer=keras.initializers.RandomNormal(0, 0.05))
+        self.scale = self.add_weight(shape=(self.units,), name="scale",
+                                     initializer=keras.initializers.Constant(self.scale_init),
+                                     trainable=self.trainable_scale)
+        self.bias = self.add_weight(shape=(self.units,), name="bias", initializer="zeros")
+
+    def call(self, x):
+        direction = ops.cast(self.direction, x.dtype)
+        norms = ops.sqrt(ops.sum(ops.square(direction), axis=0) + _EPSILON)
+        y = ops.matmul(x, direction) * (ops.cast(self.scale, x.dtype) / norms)
+        return self.activation(y + ops.cast(self.bias, x.dtype))
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], self.units)
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units,
+                "activation": keras.activations.serialize(self.activation),
+                "scale_init": self.scale_init, "trainable_scale": self.trainable_scale}
 
 
 def inverse_stereographic_projection(p):

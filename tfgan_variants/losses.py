@@ -369,3 +369,28 @@ def orthonormality_penalty(jacobians, latent_dim=None):
     else:
         per_sample = tf.reduce_sum(squares, axis=[-2, -1])
     return _mean(per_sample)
+
+
+# Salimans et al. 2016 (arXiv 1606.03498), Section 5: a classifier with K logits l(x) and an
+# implicit generated class of logit 0, so that D(x) = Z(x) / (Z(x) + 1), Z = sum_k exp l_k.
+def supervised_cross_entropy(logits, labels):
+    """L_supervised = -E log p(y | x, y < K + 1): the K-way softmax cross-entropy."""
+    return _mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
+        labels=tf.cast(labels, tf.int32), logits=tf.cast(logits, tf.float32)))
+
+
+def semi_supervised_discriminator_loss(unlabelled_logits, fake_logits):
+    """L_unsupervised = -E_x log D(x) - E_z log(1 - D(G(z))) with D = Z / (Z + 1): with
+    s = logsumexp(l), -log D = softplus(s) - s and -log(1 - D) = softplus(s)."""
+    real = tf.reduce_logsumexp(tf.cast(unlabelled_logits, tf.float32), axis=-1)
+    fake = tf.reduce_logsumexp(tf.cast(fake_logits, tf.float32), axis=-1)
+    return _mean(tf.nn.softplus(real) - real) + _mean(tf.nn.softplus(fake))
+
+
+def feature_matching_loss(real_features, fake_features):
+    """||E f(x) - E f(G(z))||^2 / d (Section 3.1), the squared difference of the batch means
+    averaged over the d features, as the authors' MNIST code has it. Both arguments hold
+    the whole batch (the means couple it)."""
+    real = tf.reduce_mean(tf.cast(real_features, tf.float32), axis=0)
+    fake = tf.reduce_mean(tf.cast(fake_features, tf.float32), axis=0)
+    return tf.reduce_mean(tf.square(real - fake))

@@ -14,7 +14,8 @@ import warnings
 import keras
 import tensorflow as tf
 
-from tfgan_variants import build, checkpoints, data, distribution, evaluation, export
+from tfgan_variants import (MODELS, build, checkpoints, data, distribution, evaluation, export,
+                            labelled)
 from tfgan_variants.errors import UserError
 from tfgan_variants.monitor import TrainingDiverged, TrainingMonitor
 from tfgan_variants.summaries import Summaries
@@ -39,6 +40,10 @@ class Run:
         if config.data.batch_size % replicas:
             raise UserError(f"--config.data.batch_size={config.data.batch_size} does not divide "
                             f"among {replicas} replicas")
+        if MODELS[config.variant].needs_labels and config.data.labelled_batch_size % replicas:
+            raise UserError(f"--config.data.labelled_batch_size="
+                            f"{config.data.labelled_batch_size} does not divide among "
+                            f"{replicas} replicas")
         self.info = data.describe(config.data.name, image_size=config.data.image_size or None,
                                   data_dir=config.data.data_dir or None)
         if self.chief:
@@ -51,7 +56,12 @@ class Run:
         self.checkpoints = checkpoints.Checkpoints(self.model, self.workdir, self.strategy,
                                                    config.train.keep_checkpoints)
         self.restored_from = self.checkpoints.restore_latest()
+        self.labelled = None
+        if self.model.needs_labels:
+            self.labelled = labelled.subset(config.data.name, config.data.labels_per_class,
+                                            config.seed, self.workdir.path if self.chief else None)
         self._evaluator = None
+        self._test_split = None
         self.best = self.workdir.read_best(self.step)
         self.summaries = None
         if self.chief:
@@ -68,14 +78,25 @@ class Run:
         return self.checkpoints.checkpoint
 
     def dataset(self):
-        """Batches of real_slices * global batch, starting where the restored step left off;
-        under several replicas, distributed by `distribution.replica_batches`."""
-        global_batch = self.config.data.batch_size * self.model.real_slices
+        """Batches of real_slices * global batch, starting where the restored step left off,
+        each paired with a labelled batch for a semi-supervised model; under several
+        replicas, distributed by `distribution.replica_batches`."""
         if self.strategy.num_replicas_in_sync == 1:
-            return self._load(global_batch, start_batch=self.step)
+            return self._step_batches()
         return self.strategy.distribute_datasets_from_function(
-            lambda context: distribution.replica_batches(
-                self._load(global_batch, start_batch=self.step), context))
+            lambda context: distribution.replica_batches(self._step_batches(), context))
+
+    def _step_batches(self):
+        """The global batches of the steps from the restored one on."""
+        unlabelled = self._load(self.config.data.batch_size * self.model.real_slices,
+                                start_batch=self.step)
+        if self.labelled is None:
+            return unlabelled
+        images, labels, _ = self.labelled
+        labelled_batches = labelled.pipeline(images, labels,
+                                             self.config.data.labelled_batch_size,
+                                             seed=self.config.seed, start_batch=self.step)
+        return tf.data.Dataset.zip(unlabelled, labelled_batches)
 
     def _load(self, batch_size, start_batch=0):
         """`data.load` of the run's dataset and settings."""
@@ -101,6 +122,8 @@ class Run:
         checkpoint in best_checkpoint/ whenever the FID is the lowest so far."""
         result, _ = self.evaluator().evaluate(self.model.generate, self.config.latent_dim,
                                               seed=self.config.seed)
+        if self.labelled is not None:
+            result["test_error"] = self.test_error()
         result["step"] = step
         fid = result.get("fid")
         if fid is not None and (self.best is None or fid < self.best["fid"]):
@@ -112,6 +135,12 @@ class Run:
             evaluation.write_json_lines(self.workdir.eval_log, result)
             self.summaries.evaluation(step, result)
         return result
+
+    def test_error(self):
+        """The classifier's error on the test split (a semi-supervised model)."""
+        if self._test_split is None:
+            self._test_split = labelled.test_split(self.config.data.name)
+        return labelled.error_rate(self.model.classify, *self._test_split)
 
     def export(self):
         if self.chief:

@@ -27,7 +27,8 @@ Three properties hold for every variant because they live here:
   it (`Update.uses_real`): n_critic for the critic (Gulrajani et al. 2017, Algorithm 1;
   Arjovsky et al. 2017, Algorithm 1), plus one for a generator objective that reads data.
   Slices are strided (rows k, k + slices, ...), so the k-th global slice is the same
-  whatever the replica count.
+  whatever the replica count. A semi-supervised model (`needs_labels`) also gets a batch of
+  labelled examples per step, which every update of the step may read.
 """
 import inspect
 import threading
@@ -81,6 +82,9 @@ class GAN(keras.Model):
     #: (`optimizers.make_optimizer`), for a variant that adapts them as it trains (BEGAN);
     #: None keeps the configured rates.
     learning_rate_scale = None
+    #: True for a semi-supervised model: a step's batch is then (real, (images, labels)),
+    #: the second a batch of the labelled subset (`labelled.py`), read as `context.labelled`.
+    needs_labels = False
     #: False when XLA makes this variant's step slower, not faster, on a CPU; the benchmarks'
     #: --xla then leaves it uncompiled (`train.jit_compile` still applies when set by hand).
     xla_speeds_up = True
@@ -342,7 +346,7 @@ class GAN(keras.Model):
         return logs
 
     def train_step(self, data):
-        real = data[0] if isinstance(data, (tuple, list)) else data
+        real, labelled = data if self.needs_labels else (data, None)
         self._draws.index = 0
         schedule = self.schedule()
         slices = _real_slices(schedule)
@@ -350,7 +354,7 @@ class GAN(keras.Model):
         logs, taken = {}, 0
         for update in schedule:
             context = Context(self, real[taken::slices] if update.uses_real else None,
-                              rows * update.batch_multiplier)
+                              rows * update.batch_multiplier, labelled=labelled)
             taken += update.uses_real
             logs.update(self.apply_update(update, context))
         self.steps_done.assign_add(1)

@@ -199,7 +199,8 @@ class SphereGAN(GAN):
             raise ConfigError(f"moments must be >= 1, got {moments}")
         if moment_weighting not in losses.SPHERE_MOMENT_WEIGHTINGS:
             raise ConfigError(f"moment_weighting must be one of "
-                              f"{sorted(losses.SPHERE_MOMENT_WEIGHTINGS)}, got {moment_weighting!r}")
+                              f"{sorted(losses.SPHERE_MOMENT_WEIGHTINGS)}, "
+                              f"got {moment_weighting!r}")
         self.moments = int(moments)
         self.moment_weighting = moment_weighting
 

@@ -166,11 +166,15 @@ class LocalizedGAN(GAN):
         if self.theta:
             gan += self.theta * losses.non_saturating_generator_loss(
                 self.discriminator(reconstruction, training=True))
+        prior, logs = self.local_prior(real, reconstruction, jacobian)
+        return gan + prior, {"g_loss": gan, **logs}
+
+    def local_prior(self, real, reconstruction, jacobian):
+        """(mu ||G(x, 0) - x||^2 + eta ||J_x^T J_x - I_N||_F^2, its two terms to log)."""
         locality = losses.locality_loss(real, reconstruction)
         orthonormality = losses.orthonormality_penalty(jacobian, self.latent_dim)
-        loss = (gan + self.locality_weight * locality
-                + self.orthonormality_weight * orthonormality)
-        return loss, {"g_loss": gan, "locality": locality, "orthonormality": orthonormality}
+        prior = self.locality_weight * locality + self.orthonormality_weight * orthonormality
+        return prior, {"locality": locality, "orthonormality": orthonormality}
 
     def after_generator_update(self, context, logs):
         self.anchor_buffer.push(global_batch(context.real))

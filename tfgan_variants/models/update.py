@@ -58,12 +58,14 @@ class Context:
         model: the `GAN`.
         real: the update's slice of real data (None for an update without real data).
         batch_size: rows of the update's latent draw (default: the rows of `real`).
+        labelled: the step's (images, labels) batch of a semi-supervised model, else None.
         z, fake: given values instead of draws (tests and pictures).
     """
 
-    def __init__(self, model, real=None, batch_size=None, *, z=None, fake=None):
+    def __init__(self, model, real=None, batch_size=None, *, labelled=None, z=None, fake=None):
         self.model = model
         self._real = real
+        self._labelled = labelled
         if batch_size is None:
             source = real if real is not None else (z if z is not None else fake)
             batch_size = tf.shape(source)[0]
@@ -76,6 +78,14 @@ class Context:
             raise ValueError(f"an update of {type(self.model).__name__} reads real data but "
                              "was declared with uses_real=False")
         return self._real
+
+    @property
+    def labelled(self):
+        """(images, int labels) of the step's labelled batch (`GAN.needs_labels`)."""
+        if self._labelled is None:
+            raise ValueError(f"{type(self.model).__name__} reads labelled data but its "
+                             "batches hold none (needs_labels is False)")
+        return self._labelled
 
     @property
     def z(self):

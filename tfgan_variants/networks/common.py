@@ -48,6 +48,27 @@ class Dropout(keras.layers.Dropout):
         return tf.where(uniform >= self.rate, inputs / (1.0 - self.rate), tf.zeros_like(inputs))
 
 
+class GaussianNoise(keras.layers.GaussianNoise):
+    """Keras' GaussianNoise (additive N(0, stddev^2), training only), drawing from a GAN
+    model's stateless, replica-sliced `random_normal` once it has one (`use_noise_source`),
+    for the reason `Dropout` does."""
+
+    noise_source = None
+
+    def call(self, inputs, training=False):
+        if not training or self.stddev == 0 or self.noise_source is None:
+            return super().call(inputs, training=training)
+        noise = self.noise_source([tf.shape(inputs)[0], *inputs.shape[1:]])
+        return inputs + tf.cast(self.stddev * noise, inputs.dtype)
+
+
+def use_noise_source(model, normal):
+    """Makes every `GaussianNoise` of `model` draw with `normal(shape)`, N(0, 1)."""
+    for layer in model._flatten_layers():
+        if isinstance(layer, GaussianNoise):
+            layer.noise_source = normal
+
+
 def dropout(rate):
     """A Dropout layer, or None (no layer at all, as before the option) for rate 0."""
     if not 0.0 <= rate < 1.0:
