@@ -31,7 +31,10 @@ def get_config(method="localized_gan"):
     config = config_base.base_config(VARIANTS[method], "fashion_mnist")
     config.data.update({"batch_size": 100, "labels_per_class": 10,
                         "labelled_batch_size": 100})
-    config.networks = ml_collections.ConfigDict({"name": "improved_gan", "classes": 10})
+    # `local_generator` and `width`, `depth`: localized_gan's G(x, z) (below).
+    config.networks = ml_collections.ConfigDict({"name": "improved_gan", "classes": 10,
+                                                 "local_generator": "improved_gan",
+                                                 "width": 32, "depth": 3})
     config.latent_dim = 100
     config.hparams.update({"unlabelled_weight": 0.5})
     config_base.use_optimizer(config, config_base.adam(3e-3, 0.5, 0.999, decay="linear"))
@@ -41,8 +44,10 @@ def get_config(method="localized_gan"):
     if method == "labels_only":
         config.hparams = ml_collections.ConfigDict()
     if method == "localized_gan":
-        # The local generator of the package's Localized GAN on Fashion-MNIST: N = 32 local
-        # coordinates, z ~ N(0, 3^2), J along 8 random axes, mu 20 on the per-pixel error.
+        # G(x, z): Improved GAN's generator behind a dense encoder ('dcgan': the package's
+        # convolutional local generator, `width` channels). The settings of the package's
+        # Localized GAN on Fashion-MNIST: N = 32 local coordinates, z ~ N(0, 3^2), J along 8
+        # random axes, mu 20 on the per-pixel error.
         config.latent_dim = 32
         config.hparams.update({"sigma": 3.0, "locality_weight": 20.0 / (28 * 28),
                                "orthonormality_weight": 0.01, "jacobian_axes": 8,

@@ -198,6 +198,20 @@ def test_bad_labelled_settings_are_one_line_errors(tmp_path):
         training.Run(config, tmp_path / "run", conftest.mirrored_strategy())
 
 
+def test_localized_gan_takes_either_local_generator():
+    config = config_base.load("semi_supervised", "localized_gan").networks
+    cls = MODELS["localized_gan_ssl"]
+    x, z = tf.zeros([2, 28, 28, 1]), tf.zeros([2, 32])
+    for kind, name in (("improved_gan", "improved_gan_local_generator"),
+                       ("dcgan", "local_generator")):
+        config.local_generator = kind
+        generator = cls.build_networks(config, (28, 28, 1), 32)["generator"]
+        assert generator.name == name and generator([x, z]).shape == (2, 28, 28, 1)
+    config.local_generator = "resnet"
+    with pytest.raises(UserError, match="must be 'improved_gan' or 'dcgan'"):
+        cls.build_networks(config, (28, 28, 1), 32)
+
+
 # ------------------------------------------------------------------ the contract
 @pytest.mark.parametrize("method", METHODS)
 def test_a_method_trains_resumes_exactly_and_exports_its_classifier(tmp_path, method):

@@ -29,7 +29,7 @@ from tfgan_variants.errors import ConfigError
 from tfgan_variants.models.base import GAN
 from tfgan_variants.models.localized import LocalizedGAN, local_jacobian
 from tfgan_variants.models.update import Update
-from tfgan_variants.networks import common, improved_gan
+from tfgan_variants.networks import common, improved_gan, local_generator
 
 
 def tangent_penalty(log_probabilities, x, jacobian, latent_dim=None):
@@ -163,8 +163,18 @@ class LocalizedSemiSupervisedGAN(SemiSupervised, LocalizedGAN):
 
     @classmethod
     def build_networks(cls, config, data_shape, latent_dim):
+        """Improved GAN's classifier, and as G(x, z) either Improved GAN's generator behind a
+        dense encoder (`local_generator` 'improved_gan', the default) or the convolutional
+        local generator of the package's Localized GAN ('dcgan', `width` channels)."""
         networks = SemiSupervised.build_networks(config, data_shape, latent_dim)
-        networks["generator"] = improved_gan.local_generator(data_shape, latent_dim)
+        kind = config.get("local_generator", "improved_gan")
+        if kind == "improved_gan":
+            networks["generator"] = improved_gan.local_generator(data_shape, latent_dim)
+        elif kind == "dcgan":
+            networks["generator"] = local_generator.build(config, data_shape, latent_dim)
+        else:
+            raise ConfigError(f"networks.local_generator must be 'improved_gan' or 'dcgan', "
+                              f"got {kind!r}")
         return networks
 
     def log_probabilities(self, images):
