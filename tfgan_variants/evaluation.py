@@ -214,11 +214,12 @@ def evaluate_saved_model(path, dataset, *, num_samples=None, metric_names=(),
     """Metrics of an exported generator against `dataset`, and `test_error` when the export
     holds a classifier (`classify`); optionally writes its picture (titled `title`, default
     the SavedModel's folder name)."""
-    sample, latent_dim = export.load_generator(path)
+    loaded = export.load(path)
+    sample, latent_dim = export.load_generator(path, loaded)
     evaluator = Evaluator(dataset, num_samples, metric_names, extractor, image_size=image_size,
                           data_dir=data_dir, inception_weights=inception_weights)
     result, samples = evaluator.evaluate(sample, latent_dim, seed)
-    error = saved_model_test_error(path, dataset)
+    error = saved_model_test_error(path, dataset, loaded)
     if error is not None:
         result["test_error"] = error
     if picture_path:
@@ -245,10 +246,10 @@ def evaluate_workdir(workdir, num_samples=None, seed=0, metric_names=(), extract
     return result
 
 
-def saved_model_test_error(path, dataset):
+def saved_model_test_error(path, dataset, loaded=None):
     """The test-split error of the `classify` signature of an exported semi-supervised
     model; None for a SavedModel without one or a dataset without labels."""
-    classify = export.load_classifier(path)
+    classify = export.load_classifier(path, loaded)
     if classify is None or dataset not in data.KERAS_DATASETS:
         return None
     return labelled.error_rate(classify, *labelled.test_split(dataset))

@@ -42,25 +42,29 @@ def export_model(model, path):
     return path
 
 
-def load_generator(path):
-    """(callable z -> images, latent_dim) from an exported SavedModel."""
+def load(path):
+    """The SavedModel at `path` (tf.saved_model.load), or a one-line UserError."""
     try:
-        loaded = tf.saved_model.load(path)
-        serve = loaded.signatures[SIGNATURE]
-    except (OSError, IOError, ValueError, KeyError, tf.errors.OpError) as e:
-        raise UserError(f"cannot load a generator SavedModel from {path}: "
-                        f"{type(e).__name__}") from None
+        return tf.saved_model.load(path)
+    except (OSError, IOError, ValueError, tf.errors.OpError) as e:
+        raise UserError(f"cannot load a SavedModel from {path}: {type(e).__name__}") from None
+
+
+def load_generator(path, loaded=None):
+    """(callable z -> images, latent_dim) from an exported SavedModel (`loaded`: the
+    SavedModel at `path`, already loaded)."""
+    loaded = loaded if loaded is not None else load(path)
+    if SIGNATURE not in loaded.signatures:
+        raise UserError(f"cannot load a generator SavedModel from {path}: no {SIGNATURE}")
+    serve = loaded.signatures[SIGNATURE]
     latent_dim = serve.structured_input_signature[1]["z"].shape[-1]
     return (lambda z: serve(z=tf.convert_to_tensor(z, tf.float32))["images"]), latent_dim
 
 
-def load_classifier(path):
+def load_classifier(path, loaded=None):
     """The `classify` signature of an exported SavedModel as a callable images -> logits,
-    or None when it has none."""
-    try:
-        loaded = tf.saved_model.load(path)
-    except (OSError, IOError, ValueError, tf.errors.OpError) as e:
-        raise UserError(f"cannot load a SavedModel from {path}: {type(e).__name__}") from None
+    or None when it has none (`loaded`: the SavedModel at `path`, already loaded)."""
+    loaded = loaded if loaded is not None else load(path)
     if CLASSIFY not in loaded.signatures:
         return None
     serve = loaded.signatures[CLASSIFY]
