@@ -19,6 +19,7 @@ from tfgan_variants import (MODELS, SEMI_SUPERVISED, VARIANTS, build, config_bas
 from tfgan_variants.errors import UserError
 from tfgan_variants.layers import WeightNormDense
 from tfgan_variants.models.semi_supervised import tangent_penalty
+from tfgan_variants.models.update import Context
 
 METHODS = ("labels_only", "improved_gan", "localized_gan")
 STEPS = 2
@@ -198,19 +199,40 @@ def test_bad_labelled_settings_are_one_line_errors(tmp_path):
         training.Run(config, tmp_path / "run", conftest.mirrored_strategy())
 
 
-def test_localized_gan_takes_either_local_generator():
+def test_localized_gan_takes_any_of_its_local_generators():
     config = config_base.load("semi_supervised", "localized_gan").networks
     cls = MODELS["localized_gan_ssl"]
     x, z = tf.zeros([2, 28, 28, 1]), tf.zeros([2, 32])
     for kind, name in (("improved_gan", "improved_gan_local_generator"),
+                       ("conditional", "improved_gan_conditional_local_generator"),
                        ("dcgan", "local_generator")):
         config.local_generator = kind
         generator = cls.build_networks(config, (28, 28, 1), 32)["generator"]
         assert generator.name == name and generator([x, z]).shape == (2, 28, 28, 1)
     config.local_generator = "resnet"
-    with pytest.raises(UserError, match="must be 'improved_gan' or 'dcgan'"):
+    with pytest.raises(UserError, match="must be 'improved_gan', 'conditional' or 'dcgan'"):
         cls.build_networks(config, (28, 28, 1), 32)
 
+
+
+def test_the_tangent_penalty_counts_from_tangent_start():
+    """Before `tangent_start` the classifier's loss is Improved GAN's; from it on, the loss
+    adds tangent_weight times the logged penalty."""
+    config = _config("localized_gan")
+    config.hparams.update({"tangent_weight": 3.0, "tangent_start": 5})
+    model = build.build_model(config, (28, 28, 1))
+    real = tf.random.stateless_uniform([8, 28, 28, 1], [2, 0], -1, 1)
+    labelled_batch = (real[:4], tf.constant([0, 1, 2, 3]))
+    excess = []
+    for step in (4, 5):
+        model.steps_done.assign(step)
+        context = Context(model, real, labelled=labelled_batch)
+        loss, logs = model.discriminator_objective(context)
+        assert float(logs["tangent"]) > 0
+        base = logs["supervised"] + model.unlabelled_weight * logs["unsupervised"]
+        excess.append((float(loss - base), float(logs["tangent"])))
+    assert excess[0][0] == pytest.approx(0.0, abs=1e-6)
+    assert excess[1][0] == pytest.approx(3.0 * excess[1][1], rel=1e-5)
 
 # ------------------------------------------------------------------ the contract
 @pytest.mark.parametrize("method", METHODS)

@@ -151,30 +151,40 @@ class LocalizedSemiSupervisedGAN(SemiSupervised, LocalizedGAN):
         tangent_weight: lambda, the weight of Omega in the classifier's loss, taken on the
             update's unlabelled slice (every training image) along the generator's
             `jacobian_axes` random axes.
+        tangent_start: the step from which Omega counts (before it, lambda is 0). The
+            authors' code trains a whole first phase without the regulariser, so that the
+            tangents it reads are those of a trained local generator.
     """
 
     metric_names = SemiSupervised.metric_names + ("tangent", "locality", "orthonormality")
 
-    def __init__(self, generator, classifier, latent_dim, *, tangent_weight=1.0, **kwargs):
+    def __init__(self, generator, classifier, latent_dim, *, tangent_weight=1.0,
+                 tangent_start=0, **kwargs):
         super().__init__(generator, classifier, latent_dim, **kwargs)
-        if tangent_weight < 0:
-            raise ConfigError(f"tangent_weight must be >= 0, got {tangent_weight}")
+        if tangent_weight < 0 or tangent_start < 0:
+            raise ConfigError(f"tangent_weight and tangent_start must be >= 0, got "
+                              f"{tangent_weight} and {tangent_start}")
         self.tangent_weight = float(tangent_weight)
+        self.tangent_start = int(tangent_start)
 
     @classmethod
     def build_networks(cls, config, data_shape, latent_dim):
-        """Improved GAN's classifier, and as G(x, z) either Improved GAN's generator behind a
-        dense encoder (`local_generator` 'improved_gan', the default) or the convolutional
-        local generator of the package's Localized GAN ('dcgan', `width` channels)."""
+        """Improved GAN's classifier, and as G(x, z) (`local_generator`) Improved GAN's
+        generator behind a dense encoder, either on Enc(x) + z ('improved_gan', the default)
+        or on [z, Enc(x)] ('conditional'), or the convolutional local generator of the
+        package's Localized GAN ('dcgan', `width` channels)."""
         networks = SemiSupervised.build_networks(config, data_shape, latent_dim)
         kind = config.get("local_generator", "improved_gan")
         if kind == "improved_gan":
             networks["generator"] = improved_gan.local_generator(data_shape, latent_dim)
+        elif kind == "conditional":
+            networks["generator"] = improved_gan.conditional_local_generator(data_shape,
+                                                                             latent_dim)
         elif kind == "dcgan":
             networks["generator"] = local_generator.build(config, data_shape, latent_dim)
         else:
-            raise ConfigError(f"networks.local_generator must be 'improved_gan' or 'dcgan', "
-                              f"got {kind!r}")
+            raise ConfigError(f"networks.local_generator must be 'improved_gan', "
+                              f"'conditional' or 'dcgan', got {kind!r}")
         return networks
 
     def log_probabilities(self, images):
@@ -190,7 +200,8 @@ class LocalizedSemiSupervisedGAN(SemiSupervised, LocalizedGAN):
                                      self.jacobian_axis_draw(), training=True)
         tangent = tangent_penalty(self.log_probabilities, context.real,
                                   tf.stop_gradient(jacobian), self.latent_dim)
-        loss += self.tangent_weight * tangent
+        switched_on = tf.cast(self.step >= self.tangent_start, tf.float32)
+        loss += self.tangent_weight * switched_on * tangent
         logs.update({"d_loss": loss, "tangent": tangent})
         return loss, logs
 

@@ -9,9 +9,13 @@ used by the semi-supervised models on 28x28 images.
 * Generator: z -> dense 500 softplus, BatchNorm -> dense 500 softplus, BatchNorm ->
   weight-normalised dense to the image. tanh for this package's [-1, 1] data, where the code
   has a sigmoid for [0, 1].
-* Local generator (Localized GAN on the same data, Qi et al. 2018, Section 3):
-  G(x, z) = Dec(Enc(x) + z), Enc two dense softplus layers of 500 units and a linear one to
-  latent_dim, Dec the generator above.
+* Local generators (Localized GAN on the same data, Qi et al. 2018, Section 3), Enc two
+  dense softplus layers of 500 units and a linear one, Dec the generator above:
+  - `local_generator`: G(x, z) = Dec(Enc(x) + z), the code of x shifted by z;
+  - `conditional_local_generator`: G(x, z) = Dec([z, Enc(x)]), z an input of its own beside
+    the code, as in the authors' semi-supervised code (hhkunming/SSL_LGAN, whose generator
+    concatenates its noise with the pooled encoder features). Dec's first layer then has
+    weights for z apart from the code's, so z keeps its effect however large the code grows.
 
 The noise layers draw from the model's stateless stream (`common.use_noise_source`), so one
 and N replicas make the same update.
@@ -55,13 +59,27 @@ def generator(latent_dim, image_shape, width=GENERATOR_WIDTH):
     return keras.Model(z, images, name="improved_gan_generator")
 
 
+def encoder(x, code_dim, width=GENERATOR_WIDTH):
+    code = keras.layers.Flatten()(x)
+    for _ in range(2):
+        code = keras.layers.Dense(width, activation="softplus")(code)
+    return keras.layers.Dense(code_dim, dtype="float32")(code)
+
+
 def local_generator(image_shape, latent_dim, width=GENERATOR_WIDTH):
     """G(x, z) = Dec(Enc(x) + z), one keras.Model taking [x, z]."""
     x = keras.Input(tuple(image_shape), name="x")
     z = keras.Input((latent_dim,), name="z")
-    code = keras.layers.Flatten()(x)
-    for _ in range(2):
-        code = keras.layers.Dense(width, activation="softplus")(code)
-    code = keras.layers.Dense(latent_dim, dtype="float32")(code)
+    code = encoder(x, latent_dim, width)
     samples = generator(latent_dim, image_shape, width)(keras.layers.Add()([code, z]))
     return keras.Model([x, z], samples, name="improved_gan_local_generator")
+
+
+def conditional_local_generator(image_shape, latent_dim, code_dim=100,
+                                width=GENERATOR_WIDTH):
+    """G(x, z) = Dec([z, Enc(x)]) with a `code_dim` code, one keras.Model taking [x, z]."""
+    x = keras.Input(tuple(image_shape), name="x")
+    z = keras.Input((latent_dim,), name="z")
+    inputs = keras.layers.Concatenate()([z, encoder(x, code_dim, width)])
+    samples = generator(latent_dim + code_dim, image_shape, width)(inputs)
+    return keras.Model([x, z], samples, name="improved_gan_conditional_local_generator")
