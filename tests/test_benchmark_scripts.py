@@ -103,3 +103,27 @@ def test_semi_supervised_quick(tmp_path):
         assert 0.0 < result["test_error"] < 0.9   # 100 steps from 100 labels: well above chance
     assert "| variant | 10 labels/class: test error % | 10 labels/class: minutes |" in table
     assert "`improved_gan`" in table
+
+
+@pytest.mark.slow
+def test_semi_supervised_tangents_reads_a_localized_export(tmp_path):
+    """The diagnostic on a 2-step localized_gan run: a row per run, and yardsticks in the
+    domain classifier's order (a step to another class moves it more than one to the same
+    class, and both more than white noise)."""
+    from helpers import cli
+    workdir = str(tmp_path / "tiny")
+    trained = cli("--config=configs/semi_supervised.py:localized_gan", f"--workdir={workdir}",
+                  "--config.train.steps=2", "--config.eval.every=0")
+    assert trained.returncode == 0, trained.stderr[-3000:]
+    process = cli(f"--workdir={workdir}", "--count=40", "--axes=2",
+                  script="benchmarks/semi_supervised_tangents.py")
+    assert process.returncode == 0, process.stderr[-3000:]
+    (row,) = [line for line in process.stdout.splitlines() if line.startswith("| tiny |")]
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    domain = [float(v) for v in cells[2].split(" / ")]
+    run = [float(v) for v in cells[3].split(" / ")]
+    assert domain[2] > domain[0] > 1.0 and all(v > 0 for v in run)
+    missing = cli("--workdir=" + str(tmp_path / "nothing"),
+                  script="benchmarks/semi_supervised_tangents.py")
+    assert missing.returncode != 0 and missing.stderr.strip().splitlines()[-1].startswith(
+        "error:") and "Traceback" not in missing.stderr

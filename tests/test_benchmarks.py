@@ -336,3 +336,25 @@ def test_sphere_saturation_factors_the_generator_gradient(tmp_path, variant, wei
     result = cli(f"--workdir={tmp_path / 'missing'}", script="benchmarks/sphere_saturation.py")
     assert result.returncode != 0 and "error: " in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_tangent_yardsticks_step_to_an_image_of_the_same_or_another_class():
+    import semi_supervised_tangents as tangents
+    rng = np.random.default_rng(0)
+    images = rng.normal(size=(12, 3, 3, 1)).astype(np.float32)
+    labels = np.repeat([0, 1, 2], 4)
+    lengths = rng.uniform(0.5, 2.0, size=(5, 12))
+    flat = images.reshape(12, -1)
+    for same in (True, False):
+        steps = tangents.partner_directions(images, labels, lengths, same, seed=1)
+        assert steps.shape == (5, *images.shape)
+        for a in range(5):
+            for i in range(12):
+                step = steps[a, i].ravel()
+                np.testing.assert_allclose(np.linalg.norm(step), lengths[a, i], rtol=1e-5)
+                # The step points at exactly one other image, of the required class.
+                targets = [j for j in range(12) if j != i and np.allclose(
+                    step / np.linalg.norm(step),
+                    (flat[j] - flat[i]) / np.linalg.norm(flat[j] - flat[i]), atol=1e-5)]
+                assert len(targets) == 1
+                assert (labels[targets[0]] == labels[i]) == same
