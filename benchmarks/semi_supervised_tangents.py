@@ -119,11 +119,9 @@ def main(argv):
         print("| --- | --- | --- | --- |")
         for workdir in FLAGS.workdir:
             config = evaluation.load_run_config(workdir)
-            saved_model = os.path.join(workdir, "saved_model")
-            if not os.path.isdir(saved_model):
-                raise UserError(f"{workdir} has no saved_model/: the run has not finished")
-            length, ratios = tangent_ratios(saved_model, images, labels, FLAGS.axes,
-                                            FLAGS.h, reference, seed=config.seed)
+            length, ratios = tangent_ratios(evaluation.exported_model(workdir), images,
+                                            labels, FLAGS.axes, FLAGS.h, reference,
+                                            seed=config.seed)
             cells = [" / ".join(f"{r:.2f}" for r in ratios[name]) for name in ("domain", "run")]
             print(f"| {os.path.basename(os.path.normpath(workdir))} | {length:.2f} | "
                   f"{cells[0]} | {cells[1]} |", flush=True)

@@ -214,7 +214,6 @@ def test_localized_gan_takes_any_of_its_local_generators():
         cls.build_networks(config, (28, 28, 1), 32)
 
 
-
 def test_the_tangent_penalty_counts_from_tangent_start():
     """Before `tangent_start` the classifier's loss is Improved GAN's; from it on, the loss
     adds tangent_weight times the logged penalty."""
@@ -233,6 +232,7 @@ def test_the_tangent_penalty_counts_from_tangent_start():
         excess.append((float(loss - base), float(logs["tangent"])))
     assert excess[0][0] == pytest.approx(0.0, abs=1e-6)
     assert excess[1][0] == pytest.approx(3.0 * excess[1][1], rel=1e-5)
+
 
 # ------------------------------------------------------------------ the contract
 @pytest.mark.parametrize("method", METHODS)

@@ -228,14 +228,20 @@ def evaluate_saved_model(path, dataset, *, num_samples=None, metric_names=(),
     return result
 
 
-def evaluate_workdir(workdir, num_samples=None, seed=0, metric_names=(), extractor="auto",
-                     inception_weights=None):
-    """Metrics of the generator exported in `workdir`; writes <workdir>/eval_samples.png."""
-    config = load_run_config(workdir)
+def exported_model(workdir):
+    """The path of the SavedModel a finished run exported, or a one-line UserError."""
     saved_model = os.path.join(workdir, "saved_model")
     if not os.path.isdir(saved_model):
         raise UserError(f"{workdir} has no exported generator (saved_model/): the run has "
                         "not finished; run train.py with the same flags to finish it")
+    return saved_model
+
+
+def evaluate_workdir(workdir, num_samples=None, seed=0, metric_names=(), extractor="auto",
+                     inception_weights=None):
+    """Metrics of the generator exported in `workdir`; writes <workdir>/eval_samples.png."""
+    config = load_run_config(workdir)
+    saved_model = exported_model(workdir)
     result = evaluate_saved_model(
         saved_model, config.data.name, num_samples=num_samples, metric_names=metric_names,
         extractor=extractor, seed=seed, image_size=config.data.get("image_size") or None,

@@ -170,9 +170,10 @@ class LocalizedSemiSupervisedGAN(SemiSupervised, LocalizedGAN):
     @classmethod
     def build_networks(cls, config, data_shape, latent_dim):
         """Improved GAN's classifier, and as G(x, z) (`local_generator`) Improved GAN's
-        generator behind a dense encoder, either on Enc(x) + z ('improved_gan', the default)
-        or on [z, Enc(x)] ('conditional'), or the convolutional local generator of the
-        package's Localized GAN ('dcgan', `width` channels)."""
+        generator behind a dense encoder, either on Enc(x) + z ('improved_gan', when the
+        config names none) or on [z, Enc(x)] ('conditional', the semi-supervised config's),
+        or the convolutional local generator of the package's Localized GAN ('dcgan', `width`
+        channels)."""
         networks = SemiSupervised.build_networks(config, data_shape, latent_dim)
         kind = config.get("local_generator", "improved_gan")
         if kind == "improved_gan":
