@@ -234,6 +234,33 @@ def test_the_tangent_penalty_counts_from_tangent_start():
     assert excess[1][0] == pytest.approx(3.0 * excess[1][1], rel=1e-5)
 
 
+def test_label_weight_adds_the_classifiers_cross_entropy_on_the_reconstructions():
+    """G's loss is feature matching plus the priors plus label_weight times the logged
+    label-maintenance term, -E log p(y | G(x, 0)) on the labelled batch, which reads the
+    labels and trains G."""
+    config = _config("localized_gan")
+    config.hparams.label_weight = 3.0
+    model = build.build_model(config, (28, 28, 1))
+    real = tf.random.stateless_uniform([8, 28, 28, 1], [3, 0], -1, 1)
+    logs_by_labels = []
+    for labels in ([0, 1, 2, 3], [5, 6, 7, 8]):
+        context = Context(model, real, labelled=(real[:4], tf.constant(labels)))
+        with tf.GradientTape() as tape:
+            loss, logs = model.generator_objective(context)
+        rest = (logs["g_loss"] + model.locality_weight * logs["locality"]
+                + model.orthonormality_weight * logs["orthonormality"])
+        assert float(logs["label_maintenance"]) > 0.1
+        assert float(loss) == pytest.approx(float(rest + 3.0 * logs["label_maintenance"]),
+                                            rel=1e-5)
+        logs_by_labels.append(float(logs["label_maintenance"]))
+    assert logs_by_labels[0] != pytest.approx(logs_by_labels[1], rel=1e-3)
+    gradients = tape.gradient(logs["label_maintenance"], model.generator.trainable_variables)
+    assert any(float(tf.reduce_sum(tf.abs(g))) > 0 for g in gradients if g is not None)
+    with pytest.raises(UserError, match="must be >= 0"):
+        config.hparams.label_weight = -1.0
+        build.build_model(config, (28, 28, 1))
+
+
 # ------------------------------------------------------------------ the contract
 @pytest.mark.parametrize("method", METHODS)
 def test_a_method_trains_resumes_exactly_and_exports_its_classifier(tmp_path, method):

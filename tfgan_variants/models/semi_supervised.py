@@ -17,7 +17,8 @@ Three methods on the same classifier (`networks.improved_gan`), labelled subset 
       Omega(x) = sum_k ||J_x^T grad_x log p(k | x)||^2,   J_x = dG(x, z)/dz at z = 0,
   a graph-free stand-in for the Laplace-Beltrami operator on the learned manifold
   (`tangent_penalty`). G: feature matching, plus the locality and orthonormality priors of
-  `LocalizedGAN` (mu ||G(x, 0) - x||^2 + eta ||J_x^T J_x - I||_F^2).
+  `LocalizedGAN` (mu ||G(x, 0) - x||^2 + eta ||J_x^T J_x - I||_F^2), plus the authors'
+  code's "label maintenance" term, -E_{(x, y) labelled} log p(y | G(x, 0)) (`label_weight`).
 
 Every model exports its classifier as the `classify` signature of the SavedModel (images in
 [-1, 1] -> logits [N, K]), which `eval.py` scores as `test_error` on the test split.
@@ -154,18 +155,24 @@ class LocalizedSemiSupervisedGAN(SemiSupervised, LocalizedGAN):
         tangent_start: the step from which Omega counts (before it, lambda is 0). The
             authors' code trains a whole first phase without the regulariser, so that the
             tangents it reads are those of a trained local generator.
+        label_weight: the weight in G's loss of the classifier's cross-entropy on the
+            reconstructions G(x, 0) of the labelled batch (the code's `gen_lab_weight`, 1
+            there): G(x, 0) keeps the class of x, so that the tangents at x start from an
+            image of x's class.
     """
 
-    metric_names = SemiSupervised.metric_names + ("tangent", "locality", "orthonormality")
+    metric_names = SemiSupervised.metric_names + ("tangent", "locality", "orthonormality",
+                                                  "label_maintenance")
 
     def __init__(self, generator, classifier, latent_dim, *, tangent_weight=1.0,
-                 tangent_start=0, **kwargs):
+                 tangent_start=0, label_weight=0.0, **kwargs):
         super().__init__(generator, classifier, latent_dim, **kwargs)
-        if tangent_weight < 0 or tangent_start < 0:
-            raise ConfigError(f"tangent_weight and tangent_start must be >= 0, got "
-                              f"{tangent_weight} and {tangent_start}")
+        if min(tangent_weight, tangent_start, label_weight) < 0:
+            raise ConfigError(f"tangent_weight, tangent_start and label_weight must be >= 0, "
+                              f"got {tangent_weight}, {tangent_start} and {label_weight}")
         self.tangent_weight = float(tangent_weight)
         self.tangent_start = int(tangent_start)
+        self.label_weight = float(label_weight)
 
     @classmethod
     def build_networks(cls, config, data_shape, latent_dim):
@@ -212,4 +219,10 @@ class LocalizedSemiSupervisedGAN(SemiSupervised, LocalizedGAN):
                                                   training=True)
         matching = self.feature_matching(context)
         prior, logs = self.local_prior(context.real, reconstruction, jacobian)
-        return matching + prior, {"g_loss": matching, **logs}
+        images, labels = context.labelled
+        kept = self.local(images, tf.zeros([tf.shape(images)[0], self.latent_dim]),
+                          training=True)
+        maintenance = losses.supervised_cross_entropy(
+            self.discriminator(kept, training=True), labels)
+        loss = matching + prior + self.label_weight * maintenance
+        return loss, {"g_loss": matching, "label_maintenance": maintenance, **logs}
