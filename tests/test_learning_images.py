@@ -26,6 +26,7 @@ def test_fixed_image_config_learns_fashion_mnist(tmp_path, variant):
 
 
 @pytest.mark.slow
+@pytest.mark.long   # 23 minutes on 2 cores on a slow host, which took .ci/run past 90: run by hand
 def test_default_run_draws_garments(tmp_path):
     """`python train.py` with no flag but the workdir: sphere_gan_stable on Fashion-MNIST,
     3,000 steps at width 32 with XLA. Its FID on eval.py's 10,000 samples must be at most 60
