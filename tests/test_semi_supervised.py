@@ -256,8 +256,8 @@ def test_label_weight_adds_the_classifiers_cross_entropy_on_the_reconstructions(
     assert logs_by_labels[0] != pytest.approx(logs_by_labels[1], rel=1e-3)
     gradients = tape.gradient(logs["label_maintenance"], model.generator.trainable_variables)
     assert any(float(tf.reduce_sum(tf.abs(g))) > 0 for g in gradients if g is not None)
+    config.hparams.label_weight = -1.0
     with pytest.raises(UserError, match="must be >= 0"):
-        config.hparams.label_weight = -1.0
         build.build_model(config, (28, 28, 1))
 
 
