@@ -237,11 +237,18 @@ def test_the_tangent_penalty_counts_from_tangent_start():
 def test_label_weight_adds_the_classifiers_cross_entropy_on_the_reconstructions():
     """G's loss is feature matching plus the priors plus label_weight times the logged
     label-maintenance term, -E log p(y | G(x, 0)) on the labelled batch, which reads the
-    labels and trains G."""
+    labels and trains G. At label_weight 0 the term is neither computed nor tracked."""
     config = _config("localized_gan")
+    real = tf.random.stateless_uniform([8, 28, 28, 1], [3, 0], -1, 1)
+    config.hparams.label_weight = 0.0
+    model = build.build_model(config, (28, 28, 1))
+    _, logs = model.generator_objective(
+        Context(model, real, labelled=(real[:4], tf.constant([0, 1, 2, 3]))))
+    assert "label_maintenance" not in logs and "label_maintenance" not in model.trackers
+    assert set(logs) <= set(model.trackers)
     config.hparams.label_weight = 3.0
     model = build.build_model(config, (28, 28, 1))
-    real = tf.random.stateless_uniform([8, 28, 28, 1], [3, 0], -1, 1)
+    assert "label_maintenance" in model.trackers
     logs_by_labels = []
     for labels in ([0, 1, 2, 3], [5, 6, 7, 8]):
         context = Context(model, real, labelled=(real[:4], tf.constant(labels)))

@@ -71,6 +71,9 @@ class GAN(keras.Model):
             Arjovsky & Bottou 2017, arXiv 1701.04862), annealed linearly to 0 at the last of
             `instance_noise_steps` steps. 0 (the default) is off and draws nothing.
         instance_noise_steps: the length of the run, needed when instance_noise > 0.
+        metric_names: what this instance logs, when its hyperparameters switch off a
+            term of its class's `metric_names` (the term then is neither computed nor
+            shown as a 0 in TensorBoard); None logs the class's.
     """
 
     #: Names of the scalars the model logs; a variant that logs more extends this tuple.
@@ -118,7 +121,7 @@ class GAN(keras.Model):
 
     def __init__(self, generator, discriminator, latent_dim, *, n_critic=1,
                  generator_batch_multiplier=1, seed=0, instance_noise=0.0,
-                 instance_noise_steps=None, **kwargs):
+                 instance_noise_steps=None, metric_names=None, **kwargs):
         super().__init__(**kwargs)
         if n_critic < 1:
             raise ConfigError(f"n_critic must be >= 1, got {n_critic}")
@@ -133,6 +136,8 @@ class GAN(keras.Model):
         self.seed = int(seed)
         self.instance_noise = float(instance_noise)
         self.instance_noise_steps = instance_noise_steps
+        if metric_names is not None:
+            self.metric_names = tuple(metric_names)
         self.trackers = {name: keras.metrics.Mean(name=name) for name in self.metric_names}
         # Completed training steps. Not g_optimizer.iterations: a loss-scale optimizer does
         # not advance it when it skips an overflowing update, and WGAN's warm-up undoes

@@ -166,7 +166,11 @@ class LocalizedSemiSupervisedGAN(SemiSupervised, LocalizedGAN):
 
     def __init__(self, generator, classifier, latent_dim, *, tangent_weight=1.0,
                  tangent_start=0, label_weight=0.0, **kwargs):
-        super().__init__(generator, classifier, latent_dim, **kwargs)
+        # At label_weight 0 the term is not computed: it would cost a pass of G and of the
+        # classifier over the labelled batch in every generator update.
+        logged = tuple(name for name in self.metric_names
+                       if label_weight or name != "label_maintenance")
+        super().__init__(generator, classifier, latent_dim, metric_names=logged, **kwargs)
         if min(tangent_weight, tangent_start, label_weight) < 0:
             raise ConfigError(f"tangent_weight, tangent_start and label_weight must be >= 0, "
                               f"got {tangent_weight}, {tangent_start} and {label_weight}")
@@ -219,10 +223,13 @@ class LocalizedSemiSupervisedGAN(SemiSupervised, LocalizedGAN):
                                                   training=True)
         matching = self.feature_matching(context)
         prior, logs = self.local_prior(context.real, reconstruction, jacobian)
-        images, labels = context.labelled
-        kept = self.local(images, tf.zeros([tf.shape(images)[0], self.latent_dim]),
-                          training=True)
-        maintenance = losses.supervised_cross_entropy(
-            self.discriminator(kept, training=True), labels)
-        loss = matching + prior + self.label_weight * maintenance
-        return loss, {"g_loss": matching, "label_maintenance": maintenance, **logs}
+        logs["g_loss"] = matching
+        loss = matching + prior
+        if self.label_weight:
+            images, labels = context.labelled
+            kept = self.local(images, tf.zeros([tf.shape(images)[0], self.latent_dim]),
+                              training=True)
+            logs["label_maintenance"] = losses.supervised_cross_entropy(
+                self.discriminator(kept, training=True), labels)
+            loss += self.label_weight * logs["label_maintenance"]
+        return loss, logs
