@@ -268,6 +268,13 @@ def test_label_weight_adds_the_classifiers_cross_entropy_on_the_reconstructions(
         build.build_model(config, (28, 28, 1))
 
 
+def test_localized_gan_refuses_xla_with_a_one_line_error():
+    config = _config("localized_gan")
+    config.train.jit_compile = True
+    with pytest.raises(UserError, match="cannot be compiled with XLA"):
+        build.build_model(config, (28, 28, 1))
+
+
 # ------------------------------------------------------------------ the contract
 @pytest.mark.parametrize("method", METHODS)
 def test_a_method_trains_resumes_exactly_and_exports_its_classifier(tmp_path, method):

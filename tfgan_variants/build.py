@@ -7,7 +7,7 @@ import keras
 import tensorflow as tf
 
 from tfgan_variants import MODELS, data, evaluation, features, optimizers
-from tfgan_variants.errors import UserError
+from tfgan_variants.errors import ConfigError, UserError
 
 PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
 
@@ -108,6 +108,9 @@ def build_model(config, data_shape):
     bug and keeps its traceback.
     """
     variant = MODELS[config.variant]
+    if config.train.jit_compile and not variant.xla_compiles:
+        raise ConfigError(f"{config.variant} cannot be compiled with XLA: set "
+                          "train.jit_compile=False")
     precision = config.train.precision
     previous = keras.config.dtype_policy()
     keras.config.set_dtype_policy(precision)

@@ -91,6 +91,9 @@ class GAN(keras.Model):
     #: False when XLA makes this variant's step slower, not faster, on a CPU; the benchmarks'
     #: --xla then leaves it uncompiled (`train.jit_compile` still applies when set by hand).
     xla_speeds_up = True
+    #: False when XLA cannot differentiate the variant's step: `train.jit_compile` is then
+    #: refused with a one-line error rather than failing inside the first step.
+    xla_compiles = True
 
     @classmethod
     def hparam(cls, hparams, name):

@@ -163,6 +163,10 @@ class LocalizedSemiSupervisedGAN(SemiSupervised, LocalizedGAN):
 
     metric_names = SemiSupervised.metric_names + ("tangent", "locality", "orthonormality",
                                                   "label_maintenance")
+    #: Under XLA the first step stops with a LookupError: TensorFlow has no gradient for
+    #: an XlaDynamicUpdateSlice that XLA makes of the step. XLA would slow it anyway
+    #: (`xla_speeds_up`, inherited from LocalizedGAN).
+    xla_compiles = False
 
     def __init__(self, generator, classifier, latent_dim, *, tangent_weight=1.0,
                  tangent_start=0, label_weight=0.0, **kwargs):
