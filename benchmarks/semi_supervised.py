@@ -74,15 +74,15 @@ def main(argv):
     print(f"{len(jobs)} runs, {FLAGS.parallel.value} at a time; workdirs in {root}")
     results = FLAGS.run(jobs)
 
-    columns = {f"k{k}": (("test_error_percent", f"{k} labels/class: test error %", 2),
-                         ("minutes", f"{k} labels/class: minutes", 0))
+    # A column's header is prefixed with its key, k<labels per class>, when there are more.
+    columns = {f"k{k}": (("test_error_percent", "test error %", 2), ("minutes", "minutes", 0))
                for k in labels_per_class}
     markdown, _ = runner.table(by_method(jobs, results), _METHODS.value, columns)
     text = (f"Semi-supervised Fashion-MNIST (`configs/semi_supervised.py`), test error on the "
             f"10,000 test images of the exported `classify` signature after {steps} steps; "
-            f"{labels_per_class[0]} labels per class: {runner.seeds_text(draws)} (the draw of "
-            f"the labels is the seed)" +
-            "".join(f", {k} labels per class: 1 draw" for k in labels_per_class[1:]) +
+            f"k{labels_per_class[0]}, {labels_per_class[0]} labels per class: "
+            f"{runner.seeds_text(draws)} (the draw of the labels is the seed)" +
+            "".join(f", k{k}, {k} labels per class: 1 draw" for k in labels_per_class[1:]) +
             f"; {runner.wall_time_note(results)}.\n\n{markdown}\n")
     runner.write_outputs(out, "semi_supervised", results, text)
     print("\n" + text)
