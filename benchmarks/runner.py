@@ -94,11 +94,17 @@ class Job:
             return 0
         return self.model_class.steps_for_generator_updates(updates, self.hparams) - updates
 
+    @property
+    def uses_xla(self):
+        """Whether --xla compiles this run: not for a variant that XLA slows down or cannot
+        differentiate."""
+        return self.model_class.xla_speeds_up and self.model_class.xla_compiles
+
     def train_command(self, root):
         extra = self.critic_only_steps
         overrides = [(key, value + extra if key == "train.steps" else value)
                      for key, value in self.overrides
-                     if not (key == "train.jit_compile" and not self.model_class.xla_speeds_up)]
+                     if not (key == "train.jit_compile" and not self.uses_xla)]
         return ([sys.executable, os.path.join(ROOT, "train.py"),
                  f"--config={os.path.join(ROOT, 'configs', self.variant)}.py:{self.dataset}",
                  f"--workdir={self.workdir(root)}", f"--config.seed={self.seed}"]
@@ -296,7 +302,7 @@ class Flags:
             "or machines. Off by default: a rerun trains everything it has not cached itself.")
         self.xla = flags.DEFINE_bool("xla", True, "Compile the training steps with XLA "
                                      "(train.jit_compile), except for variants it slows down "
-                                     "(their class's xla_speeds_up): the same training, 1.3 "
+                                     "(their class's xla_speeds_up or xla_compiles): the same training, 1.3 "
                                      "to 2x faster here (docs/PERFORMANCE.md).")
 
     def variants_or(self, default):
