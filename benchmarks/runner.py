@@ -302,8 +302,9 @@ class Flags:
             "or machines. Off by default: a rerun trains everything it has not cached itself.")
         self.xla = flags.DEFINE_bool("xla", True, "Compile the training steps with XLA "
                                      "(train.jit_compile), except for variants it slows down "
-                                     "(their class's xla_speeds_up or xla_compiles): the same training, 1.3 "
-                                     "to 2x faster here (docs/PERFORMANCE.md).")
+                                     "or cannot compile (their class's xla_speeds_up, "
+                                     "xla_compiles): the same training, 1.3 to 2x faster here "
+                                     "(docs/PERFORMANCE.md).")
 
     def variants_or(self, default):
         """--variants, checked against VARIANTS (`default` when not given)."""
