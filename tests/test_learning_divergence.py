@@ -20,6 +20,7 @@ def test_fgan_jensen_shannon_covers_grid25(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.long   # 6 minutes on 2 cores: run by hand (pyproject.toml)
 def test_fgan_learns_fashion_mnist_to_the_benchmarks_bar(tmp_path):
     """The benchmark's run (3,000 steps, width 32, XLA), one seed of three under FID 44.
     Measured on the AVX-512 machine: FID 38.5 / 41.7 / 41.8 on seeds 0, 1, 2 (recall 0.74 to

@@ -15,13 +15,17 @@ def test_variant_works_on_ring8(tmp_path, variant):
     works_on(tmp_path, variant, "ring8")
 
 
+# The runs of over 4 minutes on 2 cores are `long`, run by hand (pyproject.toml): the
+# loss-sensitive GAN on grid25 and every Fashion-MNIST run of this module.
 @pytest.mark.slow
-@pytest.mark.parametrize("variant", ["loss_sensitive_gan", "ebgan", "magan"])
+@pytest.mark.parametrize("variant", [pytest.param("loss_sensitive_gan", marks=pytest.mark.long),
+                                     "ebgan", "magan"])
 def test_variant_works_on_grid25(tmp_path, variant):
     works_on(tmp_path, variant, "grid25")
 
 
 @pytest.mark.slow
+@pytest.mark.long
 def test_began_learns_varied_fashion_mnist(tmp_path):
     """2,000 steps of the config (hwalsuklee's batch L2 energy, batch-normalised D, fast G):
     garments of every class. With the paper's L1 energy G drew a few classes (recall 0.06 to
@@ -33,6 +37,7 @@ def test_began_learns_varied_fashion_mnist(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.long
 @pytest.mark.parametrize("variant", ["ebgan", "loss_sensitive_gan"])
 def test_variant_learns_fashion_mnist(tmp_path, variant):
     """1,000 steps of the Fashion-MNIST config: garments of several classes (measured: EBGAN

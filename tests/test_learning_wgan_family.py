@@ -15,9 +15,9 @@ def test_wgan_covers_grid25(tmp_path):
 
 
 # wgan_ct's run (two dropout passes of the critic, without XLA for op determinism) takes 7
-# minutes alone: `long`, not in CI.
+# minutes alone, wgan_lp's over 4 on 2 cores: `long`, not in CI (pyproject.toml).
 @pytest.mark.slow
-@pytest.mark.parametrize("variant", ["wgan_lp", "dragan",
+@pytest.mark.parametrize("variant", [pytest.param("wgan_lp", marks=pytest.mark.long), "dragan",
                                      pytest.param("wgan_ct", marks=pytest.mark.long)])
 def test_variant_works_on_grid25(tmp_path, variant):
     works_on(tmp_path, variant, "grid25")
