@@ -3,12 +3,6 @@ import os
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-# Each pytest-xdist worker is a TensorFlow process that would size its op thread pool to every
-# core, so the workers' threads contend: give each worker (and the train.py it starts, which
-# inherits the variable) its share of the cores. On 2 cores with 2 workers the contract tests
-# take a quarter less time.
-os.environ.setdefault("TF_NUM_INTRAOP_THREADS", str(max(
-    1, len(os.sched_getaffinity(0)) // int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))))
 
 import tensorflow as tf  # noqa: E402
 
