@@ -244,6 +244,12 @@ def generator_step(model, batch_size, real=None):
 
 
 # ------------------------------------------------------------------ learning
+def long(*values):
+    """A parametrize case marked `long`: left out of CI to fit its time, run by hand with
+    `-m long` (pyproject.toml)."""
+    return pytest.param(*values, marks=pytest.mark.long)
+
+
 #: One budget for every variant on grid25: generator updates at the 2-D batch of 256.
 GRID25_STEPS = 10000
 #: Modes a variant that learns grid25 covers: over three seeds the weakest learners reach 16

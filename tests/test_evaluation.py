@@ -82,7 +82,7 @@ def test_without_a_shipped_classifier_one_is_trained_once_and_cached(monkeypatch
 
 
 @pytest.mark.slow
-@pytest.mark.long   # trains the classifier, over 4 minutes on 2 cores: run by hand
+@pytest.mark.long   # trains the classifier: left out of CI to fit its time, run by hand
 def test_the_classifier_recipe_reaches_90_percent():
     """The recipe the shipped classifier came from (and MNIST's is trained with)."""
     _, accuracy = features.train_domain_classifier("fashion_mnist")

@@ -16,17 +16,16 @@ import sys
 
 import pytest
 
-from helpers import GRID25_STEPS, ROOT, Covers, learns, load_config, works_on
+from helpers import GRID25_STEPS, ROOT, Covers, learns, load_config, long, works_on
 from tfgan_variants import training
 
-FOUNDATION = ("ns_gan", "wgan_gp", "sngan", "sphere_gan")
+# sphere_gan's case is `long`: on an AVX-512 host its seed 0 misses the bar and seed 1
+# doubles the run (7 minutes on 2 cores).
+FOUNDATION = ("ns_gan", "wgan_gp", "sngan", long("sphere_gan"))
 
 
-# Runs of over 4 minutes on 2 cores are `long`, run by hand (pyproject.toml): sphere_gan's
-# seed 0 misses the bar on an AVX-512 host, and seed 1 doubles the run (7 minutes).
 @pytest.mark.slow
-@pytest.mark.parametrize("variant", [pytest.param(v, marks=pytest.mark.long)
-                                     if v == "sphere_gan" else v for v in FOUNDATION])
+@pytest.mark.parametrize("variant", FOUNDATION)
 def test_variant_covers_ring8(tmp_path, variant):
     learns(tmp_path, variant, "ring8", Covers(6))
 
@@ -68,11 +67,10 @@ def test_eval_cli_reports_mode_coverage_and_rejects_bad_workdirs(tmp_path):
 #: for seed 0 on an AVX-512 machine), so its row asserts 0.55, below its lowest. The paper's
 #: Sphere GAN does not reach it; `sphere_gan_stable`, its critic spectrally normalised, does
 #: on every seed (docs/RESULTS.md).
-#: wgan_gp's run (5 minutes on 2 cores) is `long`; it also covers ring8 in the CI.
+#: wgan_gp's run (5.4 minutes on 2 cores) is `long`; its ring8 run stays in CI.
 @pytest.mark.slow
-@pytest.mark.parametrize("variant, quality", [
-    pytest.param("wgan_gp", 0.8, marks=pytest.mark.long), ("sngan", 0.55),
-    ("sphere_gan_stable", 0.8)])
+@pytest.mark.parametrize("variant, quality", [long("wgan_gp", 0.8), ("sngan", 0.55),
+                                              ("sphere_gan_stable", 0.8)])
 def test_smooth_critics_cover_grid25_with_high_quality(tmp_path, variant, quality):
     learns(tmp_path, variant, "grid25", Covers(24, quality), train__steps=GRID25_STEPS,
            train__jit_compile=True)

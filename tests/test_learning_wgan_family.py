@@ -6,7 +6,7 @@ jobs sharing the cores): see docs/PERFORMANCE.md.
 """
 import pytest
 
-from helpers import learns_grid25, works_on
+from helpers import learns_grid25, long, works_on
 
 
 @pytest.mark.slow
@@ -15,9 +15,8 @@ def test_wgan_covers_grid25(tmp_path):
 
 
 # wgan_ct's run (two dropout passes of the critic, without XLA for op determinism) takes 7
-# minutes alone, wgan_lp's over 4 on 2 cores: `long`, not in CI (pyproject.toml).
+# minutes alone, wgan_lp's 5.5 in the mode benchmark: `long`, not in CI (pyproject.toml).
 @pytest.mark.slow
-@pytest.mark.parametrize("variant", [pytest.param("wgan_lp", marks=pytest.mark.long), "dragan",
-                                     pytest.param("wgan_ct", marks=pytest.mark.long)])
+@pytest.mark.parametrize("variant", [long("wgan_lp"), "dragan", long("wgan_ct")])
 def test_variant_works_on_grid25(tmp_path, variant):
     works_on(tmp_path, variant, "grid25")
