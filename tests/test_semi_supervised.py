@@ -232,6 +232,14 @@ def test_the_tangent_penalty_counts_from_tangent_start():
         excess.append((float(loss - base), float(logs["tangent"])))
     assert excess[0][0] == pytest.approx(0.0, abs=1e-6)
     assert excess[1][0] == pytest.approx(3.0 * excess[1][1], rel=1e-5)
+    # At lambda 0 the loss is Improved GAN's, and Omega is neither computed nor tracked.
+    config.hparams.tangent_weight = 0.0
+    model = build.build_model(config, (28, 28, 1))
+    model.steps_done.assign(5)
+    loss, logs = model.discriminator_objective(Context(model, real, labelled=labelled_batch))
+    assert "tangent" not in logs and "tangent" not in model.trackers
+    assert float(loss) == pytest.approx(
+        float(logs["supervised"] + model.unlabelled_weight * logs["unsupervised"]), rel=1e-6)
 
 
 def test_label_weight_adds_the_classifiers_cross_entropy_on_the_reconstructions():

@@ -151,7 +151,7 @@ class LocalizedSemiSupervisedGAN(SemiSupervised, LocalizedGAN):
     Args (besides `SemiSupervised`'s and `LocalizedGAN`'s):
         tangent_weight: lambda, the weight of Omega in the classifier's loss, taken on the
             update's unlabelled slice (every training image) along the generator's
-            `jacobian_axes` random axes.
+            `jacobian_axes` random axes; at 0 Omega is neither computed nor logged.
         tangent_start: the step from which Omega counts (before it, lambda is 0). The
             authors' code trains a whole first phase without the regulariser, so that the
             tangents it reads are those of a trained local generator.
@@ -170,10 +170,11 @@ class LocalizedSemiSupervisedGAN(SemiSupervised, LocalizedGAN):
 
     def __init__(self, generator, classifier, latent_dim, *, tangent_weight=1.0,
                  tangent_start=0, label_weight=0.0, **kwargs):
-        # At label_weight 0 the term is not computed: it would cost a pass of G and of the
-        # classifier over the labelled batch in every generator update.
-        logged = tuple(name for name in self.metric_names
-                       if label_weight or name != "label_maintenance")
+        # A term of weight 0 is not computed: label maintenance would cost a pass of G and
+        # of the classifier over the labelled batch in every generator update, Omega G's
+        # Jacobian and a forward-mode pass per axis in every classifier update.
+        unused = {"label_maintenance": label_weight, "tangent": tangent_weight}
+        logged = tuple(name for name in self.metric_names if unused.get(name, 1))
         super().__init__(generator, classifier, latent_dim, metric_names=logged, **kwargs)
         if min(tangent_weight, tangent_start, label_weight) < 0:
             raise ConfigError(f"tangent_weight, tangent_start and label_weight must be >= 0, "
@@ -212,6 +213,8 @@ class LocalizedSemiSupervisedGAN(SemiSupervised, LocalizedGAN):
 
     def discriminator_objective(self, context):
         loss, logs = SemiSupervised.discriminator_objective(self, context)
+        if not self.tangent_weight:
+            return loss, logs
         _, jacobian = local_jacobian(self.generator, context.real, self.latent_dim,
                                      self.jacobian_axis_draw(), training=True)
         tangent = tangent_penalty(self.log_probabilities, context.real,
