@@ -47,10 +47,10 @@ def get_config(method="localized_gan"):
         # G(x, z) = Dec([z, Enc(x)]), the form of the authors' code ('improved_gan':
         # Dec(Enc(x) + z); 'dcgan': the package's convolutional local generator, `width`
         # channels), N = 100 local coordinates, samples G(x, 16 z), J along 8 random axes,
-        # mu 20 on the per-pixel error. lambda 0.001: at 0.01 and above Omega raised the test
-        # error. sigma 16 did best of 1, 2, 4, 8 and 16, on one draw; the code's
-        # label-maintenance term (`label_weight`) did not help at sigma 4
-        # (docs/SEMI_SUPERVISED.md).
+        # mu 20 on the per-pixel error. lambda 0.001, the smallest weight tried: every weight
+        # tried gave a higher test error than lambda 0, but lambda 0 is not the method.
+        # sigma 16 did best of 1, 2, 4, 8 and 16, on one draw; the code's label-maintenance
+        # term (`label_weight`) did not help at sigma 4 (docs/SEMI_SUPERVISED.md).
         config.networks.local_generator = "conditional"
         config.hparams.update({"sigma": 16.0, "locality_weight": 20.0 / (28 * 28),
                                "orthonormality_weight": 0.01, "jacobian_axes": 8,
