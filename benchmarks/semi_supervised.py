@@ -73,11 +73,11 @@ def per_draw(rows, methods, key):
     if others:
         header.append(f"`{last}` minus " + " / ".join(f"`{m}`" for m in others))
 
-    def line(name, errors, missing):
-        cells = [name] + [missing if e != e else f"{e:.2f}" for e in errors]
+    def line(name, row, missing):   # nan (x != x) is a missing value
+        cells = [name] + [missing if e != e else f"{e:.2f}" for e in row]
         if others:
-            cells.append(" / ".join("-" if e != e or errors[-1] != errors[-1]
-                                    else f"{errors[-1] - e:+.2f}" for e in errors[:-1]))
+            cells.append(" / ".join("-" if e != e or row[-1] != row[-1]
+                                    else f"{row[-1] - e:+.2f}" for e in row[:-1]))
         return cells
 
     lines = [line(str(d), v, "failed") for d, v in zip(draws, values)]

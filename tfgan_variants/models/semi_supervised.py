@@ -173,8 +173,8 @@ class LocalizedSemiSupervisedGAN(SemiSupervised, LocalizedGAN):
         # A term of weight 0 is not computed: label maintenance would cost a pass of G and
         # of the classifier over the labelled batch in every generator update, Omega G's
         # Jacobian and a forward-mode pass per axis in every classifier update.
-        unused = {"label_maintenance": label_weight, "tangent": tangent_weight}
-        logged = tuple(name for name in self.metric_names if unused.get(name, 1))
+        weight_of = {"label_maintenance": label_weight, "tangent": tangent_weight}
+        logged = tuple(name for name in self.metric_names if weight_of.get(name, 1))
         super().__init__(generator, classifier, latent_dim, metric_names=logged, **kwargs)
         if min(tangent_weight, tangent_start, label_weight) < 0:
             raise ConfigError(f"tangent_weight, tangent_start and label_weight must be >= 0, "
