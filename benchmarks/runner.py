@@ -538,6 +538,35 @@ def table(results, labels, columns):
     return markdown(header, rows), summary
 
 
+def per_seed_table(rows, labels, dataset, metric, seed_header="seed"):
+    """A Markdown table of `metric` on each seed of `dataset`: a row per seed and a mean row,
+    a column per label and, with two labels or more, the last label's difference from each
+    other one on the same seed (when the seed moves every label together, as a draw of the
+    data does, the paired difference is the fairer comparison). `rows` are results with
+    "label", "dataset", "seed" and `metric`; a run without the metric shows as "failed",
+    and the mean as "-" unless every seed has one."""
+    nan = float("nan")
+    values = {(r["label"], r["seed"]): r.get(metric, nan)
+              for r in rows if r["dataset"] == dataset}
+    seeds = sorted({seed for _, seed in values})
+    table = [[values.get((label, seed), nan) for label in labels] for seed in seeds]
+    means = [sum(column) / len(column) for column in zip(*table)]
+    last, others = labels[-1], labels[:-1]
+    header = [seed_header] + [f"`{label}`" for label in labels]
+    if others:
+        header.append(f"`{last}` minus " + " / ".join(f"`{label}`" for label in others))
+
+    def line(name, row, missing):   # nan (x != x) is a missing value
+        cells = [name] + [missing if v != v else f"{v:.2f}" for v in row]
+        if others:
+            cells.append(" / ".join("-" if v != v or row[-1] != row[-1]
+                                    else f"{row[-1] - v:+.2f}" for v in row[:-1]))
+        return cells
+
+    lines = [line(str(seed), row, "failed") for seed, row in zip(seeds, table)]
+    return markdown(header, lines + [line("mean", means, "-")])
+
+
 def collect_pictures(labels, datasets, root, out, name, picture="eval_samples.png"):
     """Copies seed 0's `picture` of each run to <out>/<name>/<dataset>_<label>.png and joins
     them into <out>/<name>_<dataset>.png per dataset."""

@@ -55,35 +55,6 @@ def by_method(jobs, results):
     return rows
 
 
-def per_draw(rows, methods, key):
-    """A Markdown table of the test error (%) on each draw of label count `key`: a row per
-    draw and a mean row, a column per method and, with two methods or more, the last
-    method's difference from each other one on the same draw (the draws move every method
-    together, so the paired difference is the fairer comparison). `rows` as `by_method`
-    gives them; a run without a test error shows as "failed", and the mean over draws as
-    "-" unless every draw has one."""
-    nan = float("nan")
-    errors = {(r["label"], r["seed"]): r.get("test_error_percent", nan)
-              for r in rows if r["dataset"] == key}
-    draws = sorted({seed for _, seed in errors})
-    values = [[errors.get((m, d), nan) for m in methods] for d in draws]
-    means = [sum(column) / len(column) for column in zip(*values)]
-    last, others = methods[-1], methods[:-1]
-    header = ["draw"] + [f"`{m}`" for m in methods]
-    if others:
-        header.append(f"`{last}` minus " + " / ".join(f"`{m}`" for m in others))
-
-    def line(name, row, missing):   # nan (x != x) is a missing value
-        cells = [name] + [missing if e != e else f"{e:.2f}" for e in row]
-        if others:
-            cells.append(" / ".join("-" if e != e or row[-1] != row[-1]
-                                    else f"{row[-1] - e:+.2f}" for e in row[:-1]))
-        return cells
-
-    lines = [line(str(d), v, "failed") for d, v in zip(draws, values)]
-    return runner.markdown(header, lines + [line("mean", means, "-")])
-
-
 def main(argv):
     del argv
     quick = FLAGS.quick.value
@@ -111,7 +82,8 @@ def main(argv):
     if draws > 1:
         k = labels_per_class[0]
         markdown += (f"\n\nTest error % on each draw of {k} labels per class:\n\n" +
-                     per_draw(rows, _METHODS.value, f"k{k}"))
+                     runner.per_seed_table(rows, _METHODS.value, f"k{k}",
+                                           "test_error_percent", "draw"))
     text = (f"Semi-supervised Fashion-MNIST (`configs/semi_supervised.py`), test error on the "
             f"10,000 test images of the exported `classify` signature after {steps} steps; "
             f"k{labels_per_class[0]}, {labels_per_class[0]} labels per class: "

@@ -360,22 +360,24 @@ def test_tangent_yardsticks_step_to_an_image_of_the_same_or_another_class():
                 assert (labels[targets[0]] == labels[i]) == same
 
 
-def test_semi_supervised_per_draw_table_pairs_each_draw_and_shows_a_failed_run():
-    import semi_supervised
+def test_per_seed_table_pairs_each_seed_and_shows_a_failed_run():
     methods = ["labels_only", "improved_gan", "localized_gan"]
     errors = {"labels_only": [30.0, 32.0], "improved_gan": [26.0, 25.0],
               "localized_gan": [27.0, 24.0]}
-    rows = [{"label": m, "dataset": "k10", "seed": d, "test_error_percent": e}
+    rows = [{"label": m, "dataset": "k10", "seed": d, "error": e}
             for m, values in errors.items() for d, e in enumerate(values)]
-    rows.append({"label": "labels_only", "dataset": "k100", "seed": 0, "test_error_percent": 9.0})
-    lines = semi_supervised.per_draw(rows, methods, "k10").splitlines()
+    rows.append({"label": "labels_only", "dataset": "k100", "seed": 0, "error": 9.0})
+    lines = runner.per_seed_table(rows, methods, "k10", "error", "draw").splitlines()
     assert lines[0] == ("| draw | `labels_only` | `improved_gan` | `localized_gan` | "
                         "`localized_gan` minus `labels_only` / `improved_gan` |")
     assert lines[2:] == ["| 0 | 30.00 | 26.00 | 27.00 | -3.00 / +1.00 |",
                          "| 1 | 32.00 | 25.00 | 24.00 | -8.00 / -1.00 |",
                          "| mean | 31.00 | 25.50 | 25.50 | -5.50 / +0.00 |"]
-    # A run that failed has no error: its cell, its differences and its mean say so.
-    del rows[3]["test_error_percent"]
-    lines = semi_supervised.per_draw(rows, methods, "k10").splitlines()
+    # A run that failed has no value: its cell, its differences and its mean say so.
+    del rows[3]["error"]
+    lines = runner.per_seed_table(rows, methods, "k10", "error", "draw").splitlines()
     assert lines[3] == "| 1 | 32.00 | failed | 24.00 | -8.00 / - |"
     assert lines[4] == "| mean | 31.00 | - | 25.50 | -5.50 / - |"
+    # One label: no difference column.
+    assert runner.per_seed_table(rows, ["labels_only"], "k10", "error").splitlines()[0] == (
+        "| seed | `labels_only` |")
