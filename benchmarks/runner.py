@@ -556,11 +556,11 @@ def per_seed_table(rows, labels, dataset, metric, seed_header="seed"):
     if others:
         header.append(f"`{last}` minus " + " / ".join(f"`{label}`" for label in others))
 
-    def line(name, row, missing):   # nan (x != x) is a missing value
-        cells = [name] + [missing if v != v else f"{v:.2f}" for v in row]
+    def line(name, row, missing):   # nan is a missing value
+        cells = [name] + [missing if math.isnan(v) else f"{v:.2f}" for v in row]
         if others:
-            cells.append(" / ".join("-" if v != v or row[-1] != row[-1]
-                                    else f"{row[-1] - v:+.2f}" for v in row[:-1]))
+            cells.append(" / ".join("-" if math.isnan(row[-1] - v) else f"{row[-1] - v:+.2f}"
+                                    for v in row[:-1]))
         return cells
 
     lines = [line(str(seed), row, "failed") for seed, row in zip(seeds, table)]
