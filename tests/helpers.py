@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import keras
+import ml_collections
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -172,22 +173,32 @@ def one_step(model, batch, names=("generator", "discriminator")):
     return [w for name in names for w in getattr(model, name).get_weights()]
 
 
-def one_and_two_replicas_make_the_same_update(config, shape, batch_for):
-    """Builds `config`'s model for data of `shape` on one replica and on two logical CPU
-    replicas with the same weights, trains each one step on `batch_for(model)` and asserts
-    `assert_same_update`."""
+def one_and_two_replicas_make_the_same_update(config, shape, batch_for, num_classes=0):
+    """Builds `config`'s model for data of `shape` (class-conditional on `num_classes`
+    classes when > 0) on one replica and on two logical CPU replicas with the same weights,
+    trains each one step on `batch_for(model)` and asserts `assert_same_update`."""
     # Without it, Grappler's rewrites changed wgan_ct's single-replica step by up to 5% of
     # the update about one run in ten (none in 16 with it).
     build.make_deterministic()
     keras.utils.set_random_seed(config.seed)
-    single = build.build_model(config, shape)
+    single = build.build_model(config, shape, num_classes)
     with conftest.mirrored_strategy().scope():
-        double = build.build_model(config, shape)
+        double = build.build_model(config, shape, num_classes)
     for mine, theirs in zip(state(double), state(single), strict=True):
         mine.assign(theirs)
     initial = [v.numpy() for v in state(single)]
     batch = batch_for(single)
     assert_same_update(initial, state_after_step(single, batch), state_after_step(double, batch))
+
+
+def with_sgd(config):
+    """`config` with SGD for both networks, for the replica tests: Adam's first update is lr
+    times the sign of each gradient, which turns float rounding in a near-zero gradient into
+    a difference of lr, while SGD keeps an update proportional to its gradient."""
+    for role in ("g", "d"):
+        config.optimizer[role] = ml_collections.ConfigDict({"name": "sgd",
+                                                            "learning_rate": 0.01})
+    return config
 
 
 def state(model):

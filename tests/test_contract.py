@@ -8,7 +8,6 @@ and its registry line.
 """
 import os
 
-import ml_collections
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -49,23 +48,12 @@ def test_variant_trains_resumes_exactly_and_exports(tmp_path, variant, dataset):
     np.testing.assert_allclose(images, straight.model.generate(tf.constant(z)), atol=1e-5)
 
 
-def _replica_test_config(variant, dataset):
-    """The variant's small config with SGD for both networks: Adam's first update is lr times
-    the sign of each gradient, which turns float rounding in a near-zero gradient into a
-    difference of lr, while SGD keeps an update proportional to its gradient."""
-    config = _config(variant, dataset)
-    for role in ("g", "d"):
-        config.optimizer[role] = ml_collections.ConfigDict({"name": "sgd",
-                                                            "learning_rate": 0.01})
-    return config
-
-
 @pytest.mark.parametrize("variant, dataset", CASES)
 def test_variant_makes_the_same_update_on_one_and_two_replicas(variant, dataset):
     """One training step of the same global batch from the same weights, on one replica and
     on two: every variable moves by the same amount, to float rounding
     (`helpers.assert_same_update`)."""
-    config = _replica_test_config(variant, dataset)
+    config = helpers.with_sgd(_config(variant, dataset))
     shape = data.describe(dataset).shape
     helpers.one_and_two_replicas_make_the_same_update(
         config, shape, lambda model: tf.random.stateless_uniform(

@@ -252,3 +252,96 @@ def test_mirrored_strategy_gives_each_replica_half_the_batch(indexed_npz):
             next(iter(strategy.experimental_distribute_dataset(dataset))))
         assert [p.shape[0] for p in per_replica] == [4, 4]
         np.testing.assert_array_equal(np.concatenate(per_replica), batches(dataset, 1)[0])
+
+
+# ---- class labels ------------------------------------------------------------------------
+
+def labelled_batches(dataset, n):
+    """(images, labels) of the first n batches of a labelled dataset, each stacked."""
+    pairs = list(dataset.take(n).as_numpy_iterator())
+    return np.stack([p[0] for p in pairs]), np.stack([p[1] for p in pairs])
+
+
+def test_npz_labels_follow_their_images_and_resume(indexed_npz, tmp_path):
+    path = tmp_path / "labelled.npz"
+    with np.load(indexed_npz) as f:
+        np.savez(path, images=f["images"], y=np.arange(10) % 3)
+    images, labels = labelled_batches(data.load(str(path), 4, seed=7, labels=True), 6)
+    assert labels.dtype == np.int32
+    np.testing.assert_array_equal(labels, example_ids(images.reshape(-1, 3, 3, 1))
+                                  .reshape(labels.shape) % 3)
+    # The same images as without labels, and the same batches from a later start.
+    np.testing.assert_array_equal(images, batches(data.load(str(path), 4, seed=7), 6))
+    later = labelled_batches(data.load(str(path), 4, seed=7, labels=True, start_batch=2), 4)
+    np.testing.assert_array_equal(later[1], labels[2:])
+    assert data.describe(str(path), labels=True).num_classes == 3
+    assert data.describe(str(path)).num_classes is None
+
+
+@needs_fashion
+def test_fashion_mnist_labels_are_the_label_file():
+    images, labels = data.labelled_split("fashion_mnist", "test")
+    got_images, got_labels = labelled_batches(data.load("fashion_mnist", 500, split="test",
+                                                        labels=True), 1)
+    # Every image of the batch is found in the split with the label it came with.
+    index = {image.tobytes(): label for image, label in zip(images, labels)}
+    pixels = np.rint((got_images[0] + 1) * 127.5).astype(np.uint8)
+    assert [index[p.tobytes()] for p in pixels] == list(got_labels[0])
+    assert data.describe("fashion_mnist", labels=True).num_classes == 10
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_folder_classes_are_its_subfolders(tmp_path, monkeypatch, streamed):
+    originals = write_pngs(tmp_path / "imgs", [(4, 4, 3)] * 6)   # image i in sub{i % 2}
+    if streamed:
+        monkeypatch.setattr(data, "IN_MEMORY_LIMIT", 0)
+    folder = str(tmp_path / "imgs")
+    images, labels = labelled_batches(data.load(folder, 6, seed=3, labels=True), 2)
+    index = {o.tobytes(): i % 2 for i, o in enumerate(originals)}
+    pixels = np.rint((images + 1) * 127.5).astype(np.uint8).reshape(-1, 4, 4, 3)
+    assert [index[p.tobytes()] for p in pixels] == list(labels.reshape(-1))
+    assert data.describe(folder, labels=True).num_classes == 2
+
+
+def test_tfds_labels_mocked():
+    tfds = pytest.importorskip("tensorflow_datasets")
+    with tfds.testing.mock_data(num_examples=20):
+        images, labels = labelled_batches(data.load("cifar10", 8, seed=2, labels=True), 3)
+        assert images.shape == (3, 8, 32, 32, 3) and labels.dtype == np.int32
+        assert labels.min() >= 0 and labels.max() < 10
+        np.testing.assert_array_equal(images, batches(data.load("cifar10", 8, seed=2), 3))
+        assert data.describe("cifar10", labels=True).num_classes == 10
+
+
+def _npz(tmp_path, name, **arrays):
+    path = tmp_path / name
+    np.savez(path, images=np.zeros((4, 3, 3), np.uint8), **arrays)
+    return str(path)
+
+
+def test_bad_labels_are_one_line_errors(tmp_path):
+    cases = [(_npz(tmp_path, "none.npz"), "has no class labels.*'y'"),
+             (_npz(tmp_path, "short.npz", y=np.array([0, 1, 0])),
+              "3 labels for 4 images"),
+             (_npz(tmp_path, "negative.npz", y=np.array([0, 1, -1, 0])), "must be >= 0"),
+             (_npz(tmp_path, "gap.npz", y=np.array([1, 2, 1, 2])), "label 0 has no image"),
+             (_npz(tmp_path, "float.npz", y=np.array([0.0, 1.0, 0.0, 1.0])),
+              "1-D integer array"),
+             (_npz(tmp_path, "single.npz", y=np.zeros(4, int)), "a single class"),
+             ("ring8", "2-D mixture without class labels")]
+    one_class = tmp_path / "one_class"
+    write_pngs(one_class, [(4, 4, 3)])   # sub0 only
+    cases.append((str(one_class), "single class subfolder"))
+    loose = tmp_path / "loose"
+    write_pngs(loose, [(4, 4, 3)] * 2)
+    Image.fromarray(np.zeros((4, 4, 3), np.uint8)).save(loose / "top.png")
+    cases.append((str(loose), "top.png is not in a class subfolder"))
+    for name, message in cases:
+        for call in (lambda: data.describe(name, labels=True),
+                     lambda: data.load(name, 2, labels=True)):
+            with pytest.raises(UserError, match=message) as error:
+                call()
+            assert "\n" not in str(error.value)
+    # Unlabelled loading of the same files is unaffected.
+    assert next(iter(data.load(_npz(tmp_path, "gap.npz", y=np.array([1, 2, 1, 2])), 2))) \
+        .shape == (2, 3, 3, 1)

@@ -44,6 +44,8 @@ def validate(config):
         optimizers.check(config.optimizer[role])
     if MODELS[config.variant].needs_labels:
         validate_labels(config)
+    if config.data.get("conditional", False):
+        validate_conditional(config)
     unknown = sorted(set(config.hparams) - constructor_keywords(MODELS[config.variant]))
     if unknown:
         raise UserError(f"{config.variant} takes no hparams {unknown}")
@@ -58,6 +60,23 @@ def validate_labels(config):
         value = config.data.get(name)
         if not isinstance(value, int) or value <= 0:
             raise UserError(f"--config.data.{name} must be a positive integer, got {value!r}")
+
+
+def conditional_variants():
+    """The names of the variants that train class-conditionally (`GAN.class_conditional`)."""
+    return sorted(name for name, cls in MODELS.items() if cls.class_conditional)
+
+
+def validate_conditional(config):
+    """A class-conditional run's settings; its data's labels are checked when it is read
+    (`data.describe` with labels)."""
+    if not MODELS[config.variant].class_conditional:
+        raise UserError(f"{config.variant} has no class-conditional form; "
+                        "--config.data.conditional=true takes one of "
+                        f"{', '.join(conditional_variants())}")
+    if config.data.name in data.DATASETS_2D:
+        raise UserError(f"{config.data.name} is a 2-D mixture without class labels: "
+                        "--config.data.conditional=true needs labelled images")
 
 
 def constructor_keywords(variant):
@@ -98,8 +117,9 @@ def make_deterministic():
         {name: False for name in NONDETERMINISTIC_GRAPH_PASSES})
 
 
-def build_model(config, data_shape):
-    """The compiled variant for `config`, to be called inside the strategy's scope.
+def build_model(config, data_shape, num_classes=0):
+    """The compiled variant for `config`, to be called inside the strategy's scope;
+    class-conditional on `num_classes` classes when > 0.
 
     Under a mixed precision policy the layers compute in float16 / bfloat16 with float32
     weights (the policy is set for the building only); mixed_float16 wraps both optimizers
@@ -115,10 +135,14 @@ def build_model(config, data_shape):
     previous = keras.config.dtype_policy()
     keras.config.set_dtype_policy(precision)
     try:
-        nets = variant.build_networks(config.networks, data_shape, config.latent_dim)
+        # Only a conditional run passes num_classes, which a variant refusing it (validate)
+        # need not accept.
+        classes = {"num_classes": int(num_classes)} if num_classes else {}
+        nets = variant.build_networks(config.networks, data_shape, config.latent_dim,
+                                      **classes)
         model = variant(**nets, latent_dim=config.latent_dim, seed=config.seed,
                         instance_noise=config.train.instance_noise,
-                        instance_noise_steps=config.train.steps, **config.hparams)
+                        instance_noise_steps=config.train.steps, **classes, **config.hparams)
     except UserError as e:
         raise UserError(f"cannot build {config.variant}: {e}") from None
     finally:

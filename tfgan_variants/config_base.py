@@ -49,9 +49,11 @@ def base_config(variant, dataset):
     config.variant = variant
     config.seed = 0
 
+    # `conditional`: train on (image, class) pairs, G and D conditioned on the class (the
+    # variants of `build.conditional_variants`); the labels come from the data (`data.py`).
     config.data = ml_collections.ConfigDict({
         "name": DATASET_ALIASES.get(dataset, dataset), "batch_size": 64, "image_size": 0,
-        "data_dir": "", "split": "train"})
+        "data_dir": "", "split": "train", "conditional": False})
     config.latent_dim = 64
     # Keyword arguments of the variant's constructor (objective weights, n_critic, ...).
     config.hparams = ml_collections.ConfigDict()

@@ -11,7 +11,10 @@ batches an uninterrupted run would have seen:
 - TFDS datasets, streamed from disk, go through a seeded shuffle buffer and `skip(k)`:
   exact as well, but resuming reads the k skipped batches again.
 
-Batches are float32 (batch, H, W, C) in [-1, 1] for images, (batch, 2) for 2-D mixtures.
+Batches are float32 (batch, H, W, C) in [-1, 1] for images, (batch, 2) for 2-D mixtures;
+with `labels=True`, (images, int32 class labels in [0, K)) for a class-conditional run, the
+labels read from every labelled source: mnist / fashion_mnist, an .npz's `y` array, the
+subfolders of an image folder (one per class), a TFDS dataset's `label` feature.
 The pipelines hold no Python state, so `tf.distribute` can split their batches.
 Every mistake a user can make (name, path, files, sizes) raises a one-line `UserError`.
 """
@@ -57,6 +60,7 @@ class DatasetInfo:
     shape: tuple               # (H, W, C) for images, (2,) for 2-D mixtures
     num_examples: int | None   # None when unknown or unbounded (2-D mixtures)
     is_2d: bool
+    num_classes: int | None = None   # K of the class labels; None unless asked for
 
 
 def mixture_centers(name):
@@ -111,12 +115,17 @@ def ensure_fashion_mnist_cache():
 KNOWN_SPLIT_NAMES = ("train", "test", "validation", "unlabelled")
 
 
-def describe(name, image_size=None, data_dir=None, *, split="train", num_examples=None):
+def describe(name, image_size=None, data_dir=None, *, split="train", num_examples=None,
+             labels=False):
     """The `DatasetInfo` of what `load` with the same arguments yields, read from headers
-    and metadata rather than by loading the data."""
+    and metadata rather than by loading the data; with `labels`, its number of classes,
+    the labels checked (`class_labels`)."""
     size = _image_size(image_size, name)
     kind = _kind(name)
     if kind == "2d":
+        if labels:
+            raise UserError(f"{name} is a 2-D mixture without class labels: a class-conditional "
+                            "run needs labelled images")
         return DatasetInfo(name, (2,), None, True)
     if kind == "keras":
         _keras_file(name, split)   # fail now, not at training time, if the data is missing
@@ -141,11 +150,15 @@ def describe(name, image_size=None, data_dir=None, *, split="train", num_example
         shape = size + tuple(shape[2:])
     if num_examples and n is not None:
         n = min(n, num_examples)
-    return DatasetInfo(name, tuple(shape), n, False)
+    num_classes = None
+    if labels:
+        num_classes = (tfds_num_classes(builder, name) if kind == "tfds" else
+                       int(class_labels(name, split, num_examples).max()) + 1)
+    return DatasetInfo(name, tuple(shape), n, False, num_classes)
 
 
 def load(name, batch_size, *, seed=0, start_batch=0, split="train", image_size=None,
-         data_dir=None, num_examples=None):
+         data_dir=None, num_examples=None, labels=False):
     """An infinite, prefetched `tf.data.Dataset` of float32 batches, from batch `start_batch`.
 
     name: 'ring8' / 'grid25' (2-D mixtures), 'mnist' / 'fashion_mnist' (keras caches,
@@ -159,6 +172,8 @@ def load(name, batch_size, *, seed=0, start_batch=0, split="train", image_size=N
       TFDS split; ignored for folders and 2-D mixtures.
     data_dir: TFDS data folder (None or '' for TFDS's default).
     num_examples: use only the first this many examples (None or 0: all).
+    labels: batches of (images, int32 labels in [0, K)), read and checked by `class_labels`
+      (TFDS: the `label` feature); a source without labels is a UserError.
     """
     if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
             or batch_size <= 0:
@@ -172,19 +187,23 @@ def load(name, batch_size, *, seed=0, start_batch=0, split="train", image_size=N
     num_examples = num_examples or None
     kind = _kind(name)
     if kind == "2d":
+        if labels:
+            describe(name, labels=True)   # the one-line refusal
         dataset = _mixture_pipeline(name, batch_size, seed, start_batch)
     elif kind == "tfds":
         dataset = _tfds_pipeline(name, batch_size, seed, start_batch, split, size,
-                                 data_dir or None, num_examples)
+                                 data_dir or None, num_examples, labels)
     elif kind == "folder":
-        dataset = _folder_pipeline(name, batch_size, seed, start_batch, size, num_examples)
+        dataset = _folder_pipeline(name, batch_size, seed, start_batch, size, num_examples,
+                                   labels)
     else:
         path = _keras_file(name, split) if kind == "keras" else name
         images = (_read_idx_images(path) if name == "fashion_mnist"
                   else _npz_images(path, split))[:num_examples]
         if size == images.shape[1:3]:
             size = None
-        dataset = _array_pipeline(images, batch_size, seed, start_batch, size)
+        classes = class_labels(name, split, num_examples) if labels else None
+        dataset = _array_pipeline(images, batch_size, seed, start_batch, size, classes)
     return dataset.prefetch(_AUTOTUNE)
 
 
@@ -208,22 +227,27 @@ def index_batches(n, batch_size, seed, start_batch):
         lambda b: _batch_indices(b, batch_size, n, seed))
 
 
-def _array_pipeline(images, batch_size, seed, start_batch, size):
-    """Batches gathered from an in-memory (N, H, W, C) array in one vectorised op each."""
+def _array_pipeline(images, batch_size, seed, start_batch, size, labels=None):
+    """Batches gathered from an in-memory (N, H, W, C) array in one vectorised op each;
+    (images, labels) batches when given the (N,) labels."""
     data = tf.constant(images)
+    classes = None if labels is None else tf.constant(labels, tf.int32)
 
     def batch(indices):
         x = tf.gather(data, indices)
-        return to_unit(_resize(x, size) if size else x)
+        x = to_unit(_resize(x, size) if size else x)
+        return x if classes is None else (x, tf.gather(classes, indices))
 
     return index_batches(len(images), batch_size, seed, start_batch).map(
         batch, num_parallel_calls=_AUTOTUNE, deterministic=True)
 
 
-def _folder_pipeline(folder, batch_size, seed, start_batch, size, num_examples):
+def _folder_pipeline(folder, batch_size, seed, start_batch, size, num_examples, labels):
     """Batches of a folder's images: decoded once into memory if they fit in
-    IN_MEMORY_LIMIT, else decoded per batch from the same shuffled indices."""
+    IN_MEMORY_LIMIT, else decoded per batch from the same shuffled indices; with `labels`,
+    each image's class is its subfolder (`folder_classes`)."""
     files = _image_files(folder)[:num_examples]
+    classes = folder_classes(folder, files)[1] if labels else None
     shape = _common_shape(folder, files, size)
 
     def decode(path):
@@ -239,12 +263,21 @@ def _folder_pipeline(folder, batch_size, seed, start_batch, size, num_examples):
         except tf.errors.InvalidArgumentError as e:   # PIL accepted a file TF cannot decode
             raise UserError(f"cannot decode an image in {folder}: "
                             f"{e.message.splitlines()[0]}") from None
-        return _array_pipeline(images, batch_size, seed, start_batch, None)
+        return _array_pipeline(images, batch_size, seed, start_batch, None, classes)
     files = tf.constant(files)
+    if classes is None:
+        return (index_batches(len(files), batch_size, seed, start_batch)
+                .map(lambda indices: tf.gather(files, indices)).unbatch()
+                .map(decode, num_parallel_calls=_AUTOTUNE, deterministic=True)
+                .batch(batch_size, drop_remainder=True).map(to_unit))
+    classes = tf.constant(classes, tf.int32)
     return (index_batches(len(files), batch_size, seed, start_batch)
-            .map(lambda indices: tf.gather(files, indices)).unbatch()
-            .map(decode, num_parallel_calls=_AUTOTUNE, deterministic=True)
-            .batch(batch_size, drop_remainder=True).map(to_unit))
+            .map(lambda indices: (tf.gather(files, indices), tf.gather(classes, indices)))
+            .unbatch()
+            .map(lambda path, label: (decode(path), label), num_parallel_calls=_AUTOTUNE,
+                 deterministic=True)
+            .batch(batch_size, drop_remainder=True)
+            .map(lambda images, label: (to_unit(images), label)))
 
 
 def _mixture_pipeline(name, batch_size, seed, start_batch):
@@ -263,11 +296,15 @@ def _mixture_pipeline(name, batch_size, seed, start_batch):
         batch, num_parallel_calls=_AUTOTUNE, deterministic=True)
 
 
-def _tfds_pipeline(name, batch_size, seed, start_batch, split, size, data_dir, num_examples):
+def _tfds_pipeline(name, batch_size, seed, start_batch, split, size, data_dir, num_examples,
+                   labels=False):
     """A TFDS split, read in file order, through a seeded shuffle buffer, repeated; batches
-    before `start_batch` are produced and skipped (exact, but costs their reading)."""
+    before `start_batch` are produced and skipped (exact, but costs their reading). With
+    `labels`, (images, labels) from the `label` feature."""
     builder = _tfds_builder(name, data_dir)
     _tfds_shape(builder, name, size)
+    if labels:
+        tfds_num_classes(builder, name)
     builder.download_and_prepare()
     try:
         dataset = builder.as_dataset(split=split, shuffle_files=False)
@@ -275,10 +312,14 @@ def _tfds_pipeline(name, batch_size, seed, start_batch, split, size, data_dir, n
         raise UserError(f"TFDS dataset {name!r}: {str(e).splitlines()[0]}") from None
     if num_examples:
         dataset = dataset.take(num_examples)
-    dataset = dataset.map(lambda example: _resize(example["image"], size) if size
-                          else example["image"], num_parallel_calls=_AUTOTUNE)
+    def example_of(example):
+        image = _resize(example["image"], size) if size else example["image"]
+        return (image, tf.cast(example["label"], tf.int32)) if labels else image
+
+    dataset = dataset.map(example_of, num_parallel_calls=_AUTOTUNE)
+    unit = (lambda images, label: (to_unit(images), label)) if labels else to_unit
     return (dataset.shuffle(TFDS_SHUFFLE_BUFFER, seed=seed).repeat()
-            .batch(batch_size, drop_remainder=True).skip(start_batch).map(to_unit))
+            .batch(batch_size, drop_remainder=True).skip(start_batch).map(unit))
 
 
 def _resize(images, size):
@@ -387,6 +428,95 @@ def labelled_split(name, split):
                                                                      "labels-idx1"))
     with np.load(path) as f:
         return f[f"x_{split}"][..., None], f[f"y_{split}"].astype(np.int64)
+
+
+# ---- class labels ------------------------------------------------------------------------
+
+def class_labels(name, split="train", num_examples=None):
+    """The int64 (N,) class labels of a keras dataset, an .npz or an image folder, in the
+    order of its images, checked by `check_labels` (for a TFDS dataset:
+    `tfds_num_classes`)."""
+    kind = _kind(name)
+    if kind == "keras":
+        path = _keras_file(name, split)
+        if name == "fashion_mnist":
+            labels = _read_idx_labels(path.replace("images-idx3", "labels-idx1"))
+        else:
+            with np.load(path) as f:
+                labels = f[f"y_{split}"].astype(np.int64)
+        count = _KERAS_SIZES[split]
+    elif kind == "npz":
+        labels, count = _npz_labels(name, split), _npz_header(name, split)[1]
+    elif kind == "folder":
+        files = _image_files(name)
+        labels, count = folder_classes(name, files)[1], len(files)
+    else:
+        raise UserError(f"{name!r} has no class labels that this function reads")
+    labels = check_labels(labels, count, name)
+    return labels[:num_examples or None]
+
+
+def check_labels(labels, num_images, source):
+    """`labels` as int64 (N,), checked to give each of the `num_images` images a class in
+    0..K-1 with every one of the K >= 2 classes present; else a one-line UserError."""
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or not (np.issubdtype(labels.dtype, np.integer)
+                                or labels.dtype == bool):
+        raise UserError(f"{source}: class labels must be a 1-D integer array, got "
+                        f"{labels.dtype} {labels.shape}")
+    if len(labels) != num_images:
+        raise UserError(f"{source} has {len(labels)} labels for {num_images} images: every "
+                        "image needs one")
+    labels = labels.astype(np.int64)
+    if labels.min() < 0:
+        raise UserError(f"{source}: class labels must be >= 0, found {labels.min()}")
+    counts = np.bincount(labels)
+    if len(counts) < 2:
+        raise UserError(f"{source} has a single class: a class-conditional run needs two or "
+                        "more")
+    empty = np.flatnonzero(counts == 0)
+    if len(empty):
+        raise UserError(f"{source}: class labels must be 0..K-1 with every class present; "
+                        f"label {empty[0]} has no image (max label {len(counts) - 1})")
+    return labels
+
+
+def folder_classes(folder, files):
+    """(class names, int64 labels of `files`): an image's class is the first subfolder of
+    `folder` on its path, classes numbered in sorted order of their names."""
+    folder = os.path.expanduser(folder)
+    parts = [os.path.relpath(path, folder).split(os.sep) for path in files]
+    loose = next((path for path, part in zip(files, parts) if len(part) == 1), None)
+    if loose is not None:
+        raise UserError(f"{loose} is not in a class subfolder: a class-conditional run on a "
+                        "folder needs one subfolder of images per class")
+    names = sorted({part[0] for part in parts})
+    if len(names) < 2:
+        raise UserError(f"{folder} has a single class subfolder ({names[0]}): a "
+                        "class-conditional run needs two or more")
+    index = {name: i for i, name in enumerate(names)}
+    return names, np.array([index[part[0]] for part in parts], np.int64)
+
+
+def tfds_num_classes(builder, name):
+    """K of a TFDS dataset's `label` feature (a ClassLabel), or a one-line UserError."""
+    features = builder.info.features
+    num_classes = getattr(features["label"], "num_classes", None) if "label" in features \
+        else None
+    if not num_classes:
+        raise UserError(f"TFDS dataset {name!r} has no class 'label' feature for a "
+                        "class-conditional run")
+    return int(num_classes)
+
+
+def _npz_labels(path, split):
+    """The label array of an .npz: 'y', 'labels' or 'y_<split>'."""
+    with _open_npz(path) as npz:
+        keys = [k for k in ("y", "labels", f"y_{split}") if k in npz.files]
+        if not keys:
+            raise UserError(f"{path} has no class labels: a class-conditional run needs an "
+                            f"array 'y', 'labels' or 'y_{split}' beside the images")
+        return npz[keys[0]]
 
 
 def _open_npz(path):

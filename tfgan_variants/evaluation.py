@@ -10,6 +10,13 @@ Images are scored with FID, KID (mean and std over blocks of at most 1024), Ince
 2-D mixtures with mode coverage and, on the points themselves, FID, KID and precision /
 recall. The reference set is the dataset's test split where it has one (the training split
 otherwise), `num_samples` examples in a fixed order.
+
+A class-conditional generator (`conditional=True`) is asked for the classes 0, 1, ..., K-1 in
+turn, so that every class has num_samples / K samples, and also gets `intra_fid`, the mean
+over classes of the FID between its samples of a class and the reference examples of that
+class (Miyato & Koyama 2018, Section 4.1), and, on the domain classifier (trained on the
+dataset's own classes), `class_accuracy`, the fraction of samples classified as the class
+they were asked for.
 """
 import hashlib
 import json
@@ -42,14 +49,21 @@ def load_run_config(workdir):
         raise UserError(f"{path} is unreadable: {e}") from None
 
 
-def generate(sample, latent_dim, num_samples, seed=0, batch_size=500):
-    """num_samples generator outputs for a fixed, seeded z."""
+def generate(sample, latent_dim, num_samples, seed=0, batch_size=500, labels=None):
+    """num_samples generator outputs for a fixed, seeded z; for a conditional generator,
+    `sample(z, labels=...)` of the classes `labels` [num_samples]."""
     outputs = []
     for start in range(0, num_samples, batch_size):
         count = min(batch_size, num_samples - start)
         z = tf.random.stateless_normal([count, latent_dim], seed=[seed, start])
-        outputs.append(np.asarray(sample(z)))
+        outputs.append(np.asarray(sample(z) if labels is None else
+                                  sample(z, labels=tf.constant(labels[start:start + count]))))
     return np.concatenate(outputs)
+
+
+def balanced_labels(num_samples, num_classes):
+    """The classes a conditional generator is evaluated on: 0, 1, ..., K-1, 0, 1, ..."""
+    return (np.arange(num_samples) % num_classes).astype(np.int32)
 
 
 def parse_metrics(names, is_2d):
@@ -80,13 +94,24 @@ def _reference_split(name, image_size, data_dir):
     return "train"
 
 
-def real_samples(name, count, *, split="test", image_size=None, data_dir=None):
-    """The first `count` examples of the dataset in a fixed (seeded) order."""
+def real_samples(name, count, *, split="test", image_size=None, data_dir=None, labels=False):
+    """The first `count` examples of the dataset in a fixed (seeded) order; with `labels`,
+    (examples, their int32 labels)."""
     batch = min(count, 1000)
     dataset = data.load(name, batch, seed=_REAL_SEED, split=split, image_size=image_size,
-                        data_dir=data_dir)
-    batches = [b.numpy() for b in dataset.take(-(-count // batch))]
+                        data_dir=data_dir, labels=labels)
+    batches = list(dataset.take(-(-count // batch)).as_numpy_iterator())
+    if labels:
+        return tuple(np.concatenate(parts)[:count] for parts in zip(*batches))
     return np.concatenate(batches)[:count]
+
+
+def intra_class_fid(real, real_labels, fake, fake_labels):
+    """The mean over the classes of `real_labels` of the FID between the features of that
+    class's generated and reference examples."""
+    classes = np.unique(real_labels)
+    return float(np.mean([metrics.frechet_distance(real[real_labels == c],
+                                                   fake[fake_labels == c]) for c in classes]))
 
 
 class Evaluator:
@@ -98,11 +123,14 @@ class Evaluator:
             reference split's size).
         metric_names: a subset of IMAGE_METRICS / MIXTURE_METRICS; empty: all that apply.
         extractor: 'auto', 'identity', 'domain_classifier' or 'inception_v3'.
+        conditional: score a class-conditional generator (see the module doc).
     """
 
     def __init__(self, dataset, num_samples=None, metric_names=(), extractor="auto", *,
-                 image_size=None, data_dir=None, inception_weights=None, verbose=1):
-        self.info = data.describe(dataset, image_size, data_dir)
+                 image_size=None, data_dir=None, inception_weights=None, verbose=1,
+                 conditional=False):
+        self.info = data.describe(dataset, image_size, data_dir, labels=conditional)
+        self.conditional = conditional
         self.dataset, self.image_size, self.data_dir = dataset, image_size, data_dir
         self.num_samples = int(num_samples or DEFAULT_NUM_SAMPLES[self.info.is_2d])
         if self.num_samples < 2:
@@ -126,7 +154,8 @@ class Evaluator:
             self.dataset, self.image_size, self.data_dir)
         source = os.path.abspath(self.dataset) if os.path.exists(self.dataset) else self.dataset
         key = json.dumps([source, split, self.info.shape, self.extractor.name,
-                          self.num_samples, _REAL_SEED, self.data_dir])
+                          self.num_samples, _REAL_SEED, self.data_dir]
+                         + (["labels"] if self.conditional else []))
         digest = hashlib.sha256(key.encode()).hexdigest()[:16]
         slug = "".join(c if c.isalnum() else "_" for c in os.path.basename(self.dataset))
         return split, os.path.join(features.cache_dir(), "real_features",
@@ -141,7 +170,8 @@ class Evaluator:
         try:
             with np.load(path) as cached:
                 return features.Features(cached["pool"],
-                                         cached["logits"] if cached["logits"].size else None)
+                                         cached["logits"] if cached["logits"].size else None,
+                                         cached["labels"] if self.conditional else None)
         except (OSError, ValueError, KeyError):
             pass   # absent or damaged: recompute and overwrite
         if self.verbose:
@@ -152,12 +182,17 @@ class Evaluator:
         if self.info.num_examples:
             count = min(count, data.describe(self.dataset, self.image_size, self.data_dir,
                                              split=split).num_examples or count)
-        real = self.extractor(real_samples(self.dataset, count, split=split,
-                                           image_size=self.image_size, data_dir=self.data_dir))
+        examples = real_samples(self.dataset, count, split=split, image_size=self.image_size,
+                                data_dir=self.data_dir, labels=self.conditional)
+        labels = {}
+        if self.conditional:
+            examples, labels["labels"] = examples
+        real = self.extractor(examples)
+        real.labels = labels.get("labels")
         os.makedirs(os.path.dirname(path), exist_ok=True)
         partial = files.temporary_path(path, ".partial.npz")
         np.savez(partial, pool=real.pool,
-                 logits=real.logits if real.logits is not None else np.zeros(0))
+                 logits=real.logits if real.logits is not None else np.zeros(0), **labels)
         os.replace(partial, path)
         return real
 
@@ -169,8 +204,9 @@ class Evaluator:
         if not np.all(np.isfinite(samples)):
             raise UserError("the generator's samples contain NaN or Inf")
 
-    def score(self, samples):
-        """The metrics of `samples` (shape [n, *data shape]) as a JSON-ready dict."""
+    def score(self, samples, labels=None):
+        """The metrics of `samples` (shape [n, *data shape]) as a JSON-ready dict; with
+        the classes `labels` they were asked for, the class metrics too."""
         samples = np.asarray(samples)
         self.check_samples(samples)
         start = time.time()
@@ -191,20 +227,42 @@ class Evaluator:
         if "precision_recall" in names:
             precision, recall = metrics.precision_recall(real.pool, fake.pool)
             result.update({"precision": precision, "recall": recall})
+        if labels is not None:
+            result.update(self.class_scores(real, fake, np.asarray(labels)))
         result["seconds"] = round(time.time() - start, 3)
         # JSON has no NaN: KID's std over a single block is undefined.
         return {k: None if isinstance(v, float) and not np.isfinite(v) else v
                 for k, v in result.items()}
 
+    def class_scores(self, real, fake, labels):
+        """`intra_fid`, and `class_accuracy` when the extractor's logits are the dataset's
+        classes (the domain classifier)."""
+        scores = {"intra_fid": intra_class_fid(real.pool, real.labels, fake.pool, labels)}
+        if self.extractor.name.startswith("domain_classifier"):
+            predicted = np.argmax(fake.logits, axis=-1)
+            scores["class_accuracy"] = float(np.mean(predicted == labels))
+        return scores
+
+    def labels(self):
+        """The classes a conditional generator is asked for; None for an unconditional one."""
+        if not self.conditional:
+            return None
+        return balanced_labels(self.num_samples, self.info.num_classes)
+
     def evaluate(self, sample, latent_dim, seed=0):
-        """(metrics, samples) of a sampler z -> samples on `num_samples` seeded latents."""
-        samples = generate(sample, latent_dim, self.num_samples, seed)
-        return self.score(samples), samples
+        """(metrics, samples) of a sampler z -> samples on `num_samples` seeded latents (for a
+        conditional generator, `sample(z, labels=...)` on the classes of `labels()`)."""
+        labels = self.labels()
+        samples = generate(sample, latent_dim, self.num_samples, seed, labels=labels)
+        return self.score(samples, labels), samples
 
     def picture(self, samples, title=""):
-        """The samples over the true centres (2-D) or a grid of the first 64 (images)."""
+        """The samples over the true centres (2-D), a grid of the first 64 (images), or for
+        a conditional generator one row per class."""
         if self.info.is_2d:
             return visualize.scatter_plot(samples, data.mixture_centers(self.dataset), title)
+        if self.conditional:
+            return visualize.class_rows(samples, self.labels(), self.info.num_classes)
         return visualize.image_grid(samples[:64])
 
 
@@ -217,7 +275,8 @@ def evaluate_saved_model(path, dataset, *, num_samples=None, metric_names=(),
     loaded = export.load(path)
     sample, latent_dim = export.load_generator(path, loaded)
     evaluator = Evaluator(dataset, num_samples, metric_names, extractor, image_size=image_size,
-                          data_dir=data_dir, inception_weights=inception_weights)
+                          data_dir=data_dir, inception_weights=inception_weights,
+                          conditional=export.takes_labels(loaded))
     result, samples = evaluator.evaluate(sample, latent_dim, seed)
     error = saved_model_test_error(path, dataset, loaded)
     if error is not None:

@@ -1,5 +1,6 @@
-"""SavedModel export of generators: `serving_default` maps `z` to `images` (a variant may
-add signatures, `GAN.serving_endpoints`; a semi-supervised model adds `classify`).
+"""SavedModel export of generators: `serving_default` maps `z` to `images`, or `z` and
+`label` (int32 classes) to `images` for a class-conditional run (a variant may add
+signatures, `GAN.serving_endpoints`; a semi-supervised model adds `classify`).
 
 The export is written beside its destination and moved into place only when complete, so
 a failure never leaves a half-written or missing `saved_model` where a good one stood.
@@ -52,13 +53,25 @@ def load(path):
 
 def load_generator(path, loaded=None):
     """(callable z -> images, latent_dim) from an exported SavedModel (`loaded`: the
-    SavedModel at `path`, already loaded)."""
+    SavedModel at `path`, already loaded); a class-conditional export's callable takes the
+    classes too, `sample(z, labels=...)` (`takes_labels`)."""
     loaded = loaded if loaded is not None else load(path)
     if SIGNATURE not in loaded.signatures:
         raise UserError(f"cannot load a generator SavedModel from {path}: no {SIGNATURE}")
     serve = loaded.signatures[SIGNATURE]
     latent_dim = serve.structured_input_signature[1]["z"].shape[-1]
+    if takes_labels(loaded):
+        def sample(z, labels):
+            return serve(z=tf.convert_to_tensor(z, tf.float32),
+                         label=tf.convert_to_tensor(labels, tf.int32))["images"]
+        return sample, latent_dim
     return (lambda z: serve(z=tf.convert_to_tensor(z, tf.float32))["images"]), latent_dim
+
+
+def takes_labels(loaded):
+    """Whether a loaded SavedModel's generator is class-conditional (its `serving_default`
+    takes `z` and `label`)."""
+    return "label" in loaded.signatures[SIGNATURE].structured_input_signature[1]
 
 
 def load_classifier(path, loaded=None):

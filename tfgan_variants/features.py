@@ -49,6 +49,7 @@ _DROPOUT = 0.15
 class Features:
     pool: np.ndarray                 # [n, d] float64: FID, KID, precision/recall
     logits: np.ndarray | None        # [n, classes] float64: Inception Score (None: no IS)
+    labels: np.ndarray | None = None  # [n] classes of the examples, where known
 
 
 def cache_dir():

@@ -4,6 +4,9 @@
   Generative Adversarial Networks", ICLR 2018, arXiv 1802.05957 (Algorithm 1, eq. 8).
 - `WeightNormDense`: Salimans & Kingma, "Weight Normalization", NIPS 2016, arXiv
   1602.07868 (eq. 2), as the Improved GAN networks use it.
+- `ConditionalBatchNormalization`: batch normalisation with a scale and shift per class
+  (de Vries et al. 2017, arXiv 1707.00683; Miyato & Koyama, "cGANs with Projection
+  Discriminator", ICLR 2018, arXiv 1802.05637, Section 5).
 - Sphere ops: Park & Kwon, "Sphere Generative Adversarial Network Based on Geometric Moment
   Matching", CVPR 2019: the inverse stereographic projection R^n -> S^n and the geodesic
   distance d_s(a, b) = arccos(<a, b>) on the unit sphere, in numerically stable forms.
@@ -164,6 +167,49 @@ class WeightNormDense(keras.layers.Layer):
         return {**super().get_config(), "units": self.units,
                 "activation": keras.activations.serialize(self.activation),
                 "scale_init": self.scale_init, "trainable_scale": self.trainable_scale}
+
+
+@keras.saving.register_keras_serializable(package="tfgan_variants")
+class ConditionalBatchNormalization(keras.layers.Layer):
+    """y = gamma_c (x - mu) / sqrt(var + eps) + beta_c for an example of class c: the batch's
+    statistics over every axis but the channels (synchronised across replicas, as the
+    unconditional generators' BatchNorm), then the class's row of a scale table (initialised
+    to 1) and of a shift table (initialised to 0). Called on [x, labels], labels int (batch,).
+
+    The categorical conditional BN of the projection paper's generators (Miyato & Koyama
+    2018, Section 5; the authors' CategoricalConditionalBatchNormalization in
+    pfnet-research/sngan_projection, with the same initialisation).
+    """
+
+    def __init__(self, num_classes, **kwargs):
+        super().__init__(**kwargs)
+        self.num_classes = int(num_classes)
+        self.normalize = keras.layers.BatchNormalization(synchronized=True, center=False,
+                                                         scale=False, dtype=self.dtype_policy)
+
+    def build(self, input_shape):
+        x_shape = input_shape[0]
+        self.normalize.build(x_shape)
+        channels = x_shape[-1]
+        self.gamma = self.add_weight(shape=(self.num_classes, channels), name="gamma",
+                                     initializer="ones")
+        self.beta = self.add_weight(shape=(self.num_classes, channels), name="beta",
+                                    initializer="zeros")
+
+    def call(self, inputs, training=None):
+        x, labels = inputs
+        x = self.normalize(x, training=training)
+        # One row per example, broadcast over the spatial axes of a feature map.
+        shape = (-1,) + (1,) * (len(x.shape) - 2) + (x.shape[-1],)
+        gamma = ops.reshape(ops.take(ops.cast(self.gamma, x.dtype), labels, axis=0), shape)
+        beta = ops.reshape(ops.take(ops.cast(self.beta, x.dtype), labels, axis=0), shape)
+        return x * gamma + beta
+
+    def compute_output_shape(self, input_shape):
+        return input_shape[0]
+
+    def get_config(self):
+        return {**super().get_config(), "num_classes": self.num_classes}
 
 
 def inverse_stereographic_projection(p):

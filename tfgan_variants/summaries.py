@@ -16,6 +16,15 @@ def fixed_latent(config, count):
     return tf.random.stateless_normal([count, config.latent_dim], seed=[config.seed, 7])
 
 
+def class_grid_inputs(config, num_classes):
+    """(z, labels) of a conditional run's sample grid: one row per class, about
+    num_samples_grid samples in all, each column one z asked for every class (so a column
+    shows what the class changes at a fixed z)."""
+    columns = max(1, config.train.num_samples_grid // num_classes)
+    z = tf.tile(fixed_latent(config, columns), [num_classes, 1])
+    return z, tf.repeat(tf.range(num_classes, dtype=tf.int32), columns), columns
+
+
 class Summaries:
     """The chief's outputs of a run (see the module doc).
 
@@ -59,6 +68,10 @@ class Summaries:
         return self.model.generate(z).numpy()
 
     def sample_picture(self, step):
+        if self.model.num_classes:
+            z, labels, columns = class_grid_inputs(self.config, self.model.num_classes)
+            return visualize.image_grid(self.model.generate(z, labels=labels).numpy(),
+                                        columns=columns)
         samples = self.samples()
         if self.info.is_2d:
             centers = data.mixture_centers(self.config.data.name)
@@ -70,6 +83,8 @@ class Summaries:
         """The same batch of data at every sample step, for the variants' extra pictures."""
         if self._fixed_real is None:
             self._fixed_real = next(iter(self._load_real(self.config.train.num_samples_grid)))
+            if isinstance(self._fixed_real, tuple):   # (images, labels) of a conditional run
+                self._fixed_real = self._fixed_real[0]
         return self._fixed_real
 
     def write_samples(self, step):

@@ -44,15 +44,17 @@ class Run:
             raise UserError(f"--config.data.labelled_batch_size="
                             f"{config.data.labelled_batch_size} does not divide among "
                             f"{replicas} replicas")
+        self.conditional = bool(config.data.get("conditional", False))
         self.info = data.describe(config.data.name, image_size=config.data.image_size or None,
-                                  data_dir=config.data.data_dir or None)
+                                  data_dir=config.data.data_dir or None,
+                                  split=config.data.split, labels=self.conditional)
         if self.chief:
             self.workdir.prepare(config)
         keras.utils.set_random_seed(config.seed)  # initial weights are a function of the seed
         if config.train.deterministic:
             build.make_deterministic()
         with self.strategy.scope():
-            self.model = build.build_model(config, self.info.shape)
+            self.model = build.build_model(config, self.info.shape, self.info.num_classes or 0)
         self.checkpoints = checkpoints.Checkpoints(self.model, self.workdir, self.strategy,
                                                    config.train.keep_checkpoints)
         self.restored_from = self.checkpoints.restore_latest()
@@ -79,7 +81,8 @@ class Run:
 
     def dataset(self):
         """Batches of real_slices * global batch, starting where the restored step left off,
-        each paired with a labelled batch for a semi-supervised model; under several
+        as (images, labels) for a class-conditional run, each paired with a labelled batch
+        for a semi-supervised model; under several
         replicas, distributed by `distribution.replica_batches`."""
         if self.strategy.num_replicas_in_sync == 1:
             return self._step_batches()
@@ -104,7 +107,7 @@ class Run:
         return data.load(config.data.name, batch_size, seed=config.seed,
                          start_batch=start_batch, split=config.data.split,
                          image_size=config.data.image_size or None,
-                         data_dir=config.data.data_dir or None)
+                         data_dir=config.data.data_dir or None, labels=self.conditional)
 
     # -- evaluation during training
     def evaluator(self):
@@ -114,7 +117,8 @@ class Run:
                 config.data.name, config.eval.num_samples, config.eval.metrics,
                 config.eval.feature_extractor, image_size=config.data.image_size or None,
                 data_dir=config.data.data_dir or None,
-                inception_weights=config.eval.get("inception_weights") or None)
+                inception_weights=config.eval.get("inception_weights") or None,
+                conditional=self.conditional)
         return self._evaluator
 
     def evaluate(self, step):

@@ -19,6 +19,17 @@ def image_grid(images, columns=None):
     return grid
 
 
+def class_rows(images, labels, num_classes, columns=8):
+    """One row per class of the first `columns` images of each class (fewer where a class
+    has fewer), rows in class order: a conditional generator's grid."""
+    images, labels = np.asarray(images), np.asarray(labels)
+    rows = [images[labels == c][:columns] for c in range(num_classes)]
+    columns = max(len(row) for row in rows)
+    blank = np.full((columns,) + images.shape[1:], -1.0, images.dtype)
+    padded = [np.concatenate([row, blank[len(row):]]) for row in rows]
+    return image_grid(np.concatenate(padded), columns=columns)
+
+
 def scatter_plot(points, centers=None, title="", colors=None):
     """A PNG-ready uint8 RGB array: 2-D samples (blue, or coloured by the values `colors`
     on a viridis scale) over the mixture's centres (red)."""

@@ -29,7 +29,12 @@ Three properties hold for every variant because they live here:
   Slices are strided (rows k, k + slices, ...), so the k-th global slice is the same
   whatever the replica count. A semi-supervised model (`needs_labels`) also gets a batch of
   labelled examples per step, which every update of the step may read.
+* Classes: a class-conditional model (`num_classes` > 0, a variant that declares
+  `class_conditional`) gets (images, labels) batches whose labels are sliced with the images.
+  G and D are then called on [x, label] through `generate` and `discriminate`, and the classes
+  of G's samples are `Context.fake_labels`.
 """
+import functools
 import inspect
 import threading
 
@@ -74,6 +79,8 @@ class GAN(keras.Model):
         metric_names: what this instance logs, when its hyperparameters switch off a
             term of its class's `metric_names` (the term then is neither computed nor
             shown as a 0 in TensorBoard); None logs the class's.
+        num_classes: K > 0 for a class-conditional model, whose G and D take [x, label]
+            (`networks.build` with num_classes); 0 (the default) for an unconditional one.
     """
 
     #: Names of the scalars the model logs; a variant that logs more extends this tuple.
@@ -85,6 +92,10 @@ class GAN(keras.Model):
     #: (`optimizers.make_optimizer`), for a variant that adapts them as it trains (BEGAN);
     #: None keeps the configured rates.
     learning_rate_scale = None
+    #: True when every objective of the variant calls G and D through `generate` /
+    #: `fake_samples` and `discriminate`, so that it trains class-conditionally
+    #: (`num_classes` > 0, --config.data.conditional); other variants refuse the setting.
+    class_conditional = False
     #: True for a semi-supervised model: a step's batch is then (real, (images, labels)),
     #: the second a batch of the labelled subset (`labelled.py`), read as `context.labelled`.
     needs_labels = False
@@ -124,8 +135,10 @@ class GAN(keras.Model):
 
     def __init__(self, generator, discriminator, latent_dim, *, n_critic=1,
                  generator_batch_multiplier=1, seed=0, instance_noise=0.0,
-                 instance_noise_steps=None, metric_names=None, **kwargs):
+                 instance_noise_steps=None, metric_names=None, num_classes=0, **kwargs):
         super().__init__(**kwargs)
+        if num_classes and not self.class_conditional:
+            raise ConfigError(f"{type(self).__name__} has no class-conditional form")
         if n_critic < 1:
             raise ConfigError(f"n_critic must be >= 1, got {n_critic}")
         if instance_noise < 0 or (instance_noise > 0 and not instance_noise_steps):
@@ -139,6 +152,7 @@ class GAN(keras.Model):
         self.seed = int(seed)
         self.instance_noise = float(instance_noise)
         self.instance_noise_steps = instance_noise_steps
+        self.num_classes = int(num_classes)
         if metric_names is not None:
             self.metric_names = tuple(metric_names)
         self.trackers = {name: keras.metrics.Mean(name=name) for name in self.metric_names}
@@ -154,15 +168,16 @@ class GAN(keras.Model):
 
     # ----------------------------------------------------------------- set-up
     @classmethod
-    def build_networks(cls, config, data_shape, latent_dim):
+    def build_networks(cls, config, data_shape, latent_dim, num_classes=0):
         """The networks the constructor takes, by keyword, from a `config.networks` block.
 
         `build.build_model` calls this and passes the dict to the constructor. The default
-        is G and D of `networks.build`; a variant with more networks (MMD-GAN's decoder, an
-        encoder, a Q head) adds them here and lists their variables in `critic_variables` or
-        `generator_variables`.
+        is G and D of `networks.build` (class-conditional with num_classes > 0, which only
+        a `class_conditional` variant is given); a variant with more networks (MMD-GAN's
+        decoder, an encoder, a Q head) adds them here and lists their variables in
+        `critic_variables` or `generator_variables`.
         """
-        generator, discriminator = networks.build(config, data_shape, latent_dim)
+        generator, discriminator = networks.build(config, data_shape, latent_dim, num_classes)
         return {"generator": generator, "discriminator": discriminator}
 
     @property
@@ -229,6 +244,12 @@ class GAN(keras.Model):
         """z ~ N(0, I) of shape [batch_size, latent_dim]."""
         return self.random_normal([batch_size, self.latent_dim])
 
+    def sample_labels(self, batch_size):
+        """Classes uniform on 0..K-1, int32 [batch_size] (a conditional model)."""
+        uniform = functools.partial(tf.random.stateless_uniform, minval=0,
+                                    maxval=self.num_classes)
+        return self._draw(uniform, [batch_size], tf.int32)
+
     def instance_noise_std(self):
         """s_t = s_0 max(0, 1 - t / (T - 1)): s_0 at step 0, 0 at the last step T - 1."""
         last = max(int(self.instance_noise_steps) - 1, 1)
@@ -243,14 +264,30 @@ class GAN(keras.Model):
         return samples + self.instance_noise_std() * noise
 
     # ----------------------------------------------------------------- sampling and export
-    def generate(self, z, training=False):
-        """Samples for latent vectors z [n, latent_dim], as `sample_latent` draws them. A
-        variant whose generator takes more than z (codes, an input image) overrides this."""
-        return self.generator(z, training=training)
+    def generate(self, z, training=False, labels=None):
+        """Samples for latent vectors z [n, latent_dim], as `sample_latent` draws them, of
+        the classes `labels` [n] for a conditional model. A variant whose generator takes
+        more than z (codes, an input image) overrides this."""
+        return self.generator(self._with_labels(z, labels), training=training)
+
+    def discriminate(self, samples, labels=None, training=True):
+        """D's raw output on `samples`, of the classes `labels` for a conditional model."""
+        return self.discriminator(self._with_labels(samples, labels), training=training)
+
+    def _with_labels(self, x, labels):
+        """A network's input: x, or [x, labels] for a conditional model."""
+        if not self.num_classes:
+            return x
+        if labels is None:
+            raise ValueError(f"this {type(self).__name__} is class-conditional: give labels")
+        return [x, labels]
 
     def fake_samples(self, context):
         """G's samples for an update (`Context.fake`): `generate(context.z)` in training
-        mode. A variant whose training samples are not those of `generate` overrides this."""
+        mode, of the classes `context.fake_labels` for a conditional model. A variant whose
+        training samples are not those of `generate` overrides this."""
+        if self.num_classes:
+            return self.generate(context.z, training=True, labels=context.fake_labels)
         return self.generate(context.z, training=True)
 
     @property
@@ -262,10 +299,17 @@ class GAN(keras.Model):
         """{signature name: (function of named tensors -> dict of outputs, input specs)} of
         the exported SavedModel. `serving_default` (z -> images) is the one eval.py loads; a
         variant may add signatures (InfoGAN's named codes, say)."""
+        spec = tf.TensorSpec([None, self.latent_dim], tf.float32, name="z")
+        if self.num_classes:
+            def serve_class(z, label):
+                return {"images": tf.cast(self.generate(z, labels=label), tf.float32)}
+
+            label = tf.TensorSpec([None], tf.int32, name="label")
+            return {"serving_default": (serve_class, [spec, label])}
+
         def serve(z):
             return {"images": tf.cast(self.generate(z), tf.float32)}
 
-        spec = tf.TensorSpec([None, self.latent_dim], tf.float32, name="z")
         return {"serving_default": (serve, [spec])}
 
     def pictures(self, real, is_2d):
@@ -284,13 +328,13 @@ class GAN(keras.Model):
     def discriminator_objective(self, context):
         """(loss D minimises, scalars to log) on the update's real and generated samples."""
         real, fake = context.discriminator_inputs()
-        loss = self.discriminator_loss(self.discriminator(real, training=True),
-                                       self.discriminator(fake, training=True))
+        loss = self.discriminator_loss(self.discriminate(real, context.labels),
+                                       self.discriminate(fake, context.fake_labels))
         return loss, {"d_loss": loss}
 
     def generator_objective(self, context):
         """(loss G minimises, scalars to log) on the update's generated samples."""
-        loss = self.generator_loss(self.discriminator(context.fake, training=True))
+        loss = self.generator_loss(self.discriminate(context.fake, context.fake_labels))
         return loss, {"g_loss": loss}
 
     def after_critic_update(self, context, logs):
@@ -355,14 +399,17 @@ class GAN(keras.Model):
 
     def train_step(self, data):
         real, labelled = data if self.needs_labels else (data, None)
+        real, labels = real if self.num_classes else (real, None)
         self._draws.index = 0
         schedule = self.schedule()
         slices = _real_slices(schedule)
         rows = tf.shape(real)[0] // slices
         logs, taken = {}, 0
         for update in schedule:
+            sliced = update.uses_real and labels is not None
             context = Context(self, real[taken::slices] if update.uses_real else None,
-                              rows * update.batch_multiplier, labelled=labelled)
+                              rows * update.batch_multiplier, labelled=labelled,
+                              labels=labels[taken::slices] if sliced else None)
             taken += update.uses_real
             logs.update(self.apply_update(update, context))
         self.steps_done.assign_add(1)

@@ -14,6 +14,8 @@ class MinimaxGAN(GAN):
     log(1 - sigma(D(G(z)))) = -softplus(D(G(z))), which saturates when D rejects G(z).
     """
 
+    class_conditional = True
+
     def discriminator_loss(self, real_output, fake_output):
         return losses.minimax_discriminator_loss(real_output, fake_output)
 
@@ -45,6 +47,7 @@ class LSGAN(GAN):
     D's output, and with it that gradient, can grow without bound.
     """
 
+    class_conditional = True
     CODINGS = {"0-1-1": (0.0, 1.0, 1.0), "-1-1-0": (-1.0, 1.0, 0.0)}
     OUTPUTS = ("linear", "sigmoid")
 
@@ -121,6 +124,7 @@ class FGAN(GAN):
         generator_form: "alternative" or "saddle".
     """
 
+    class_conditional = True
     GENERATOR_FORMS = ("alternative", "saddle")
 
     def __init__(self, *args, divergence="squared_hellinger", pi=0.5, alpha=0.5,

@@ -3,6 +3,8 @@
 DRAGAN lives here too: its objective is NS-GAN's, its regulariser the gradient penalty of
 this family (`GradientPenalty`).
 """
+import functools
+
 import tensorflow as tf
 
 from tfgan_variants import layers, losses, penalties
@@ -16,6 +18,8 @@ from tfgan_variants.networks import common
 class WassersteinCritic(GAN):
     """The WGAN objective (Arjovsky et al. 2017, arXiv 1701.07875, Eq. 3 and Algorithm 1):
     L_D = E[D(G(z))] - E[D(x)], L_G = -E[D(G(z))], n_critic 5 by default."""
+
+    class_conditional = True
 
     def __init__(self, *args, n_critic=5, **kwargs):
         super().__init__(*args, n_critic=n_critic, **kwargs)
@@ -47,7 +51,10 @@ class GradientPenalty(GAN):
     def discriminator_objective(self, context):
         loss, logs = super().discriminator_objective(context)
         points = self.penalty_points(*context.discriminator_inputs())
-        penalty = penalties.gradient_penalty(self.discriminator, points, self.penalty_shape)
+        # A conditional critic is penalised at the real labels, which the update's generated
+        # samples share (`Context.fake_labels`).
+        critic = functools.partial(self.discriminate, labels=context.labels)
+        penalty = penalties.gradient_penalty(critic, points, self.penalty_shape)
         logs["gradient_penalty"] = penalty
         return loss + self.gp_weight * penalty, logs
 
@@ -99,7 +106,8 @@ class WGANCT(WGANGP):
     (`penalties.consistency_term`): x' and x'' are two passes of the same real batch through
     a critic with dropout, with independent masks; D_ is its penultimate layer (the input of
     its last layer, `common.with_features`). L_G = -E[D(G(z))]. Paper defaults: lambda 10,
-    lambda_2 2, M' 0, dropout 0.5 after each hidden activation.
+    lambda_2 2, M' 0, dropout 0.5 after each hidden activation. Not class-conditional: the
+    consistency term reads the critic's penultimate layer, which has no label input.
 
     Differences from the authors' code: it multiplies by lambda_2 inside the max
     (max(0, lambda_2 d - M')), the same for M' = 0; and it reuses the loss's pass of x as x',
@@ -108,6 +116,7 @@ class WGANCT(WGANGP):
     """
 
     metric_names = WGANGP.metric_names + ("consistency",)
+    class_conditional = False
 
     def __init__(self, generator, discriminator, *args, ct_weight=2.0, ct_margin=0.0,
                  **kwargs):
@@ -168,7 +177,11 @@ class SNGAN(GAN):
     """SN-GAN (Miyato et al. 2018, arXiv 1802.05957): hinge loss, spectrally normalised D.
 
     L_D = E[relu(1 - D(x))] + E[relu(1 + D(G(z)))]; L_G = -E[D(G(z))] (Eq. 16-17).
+    Class-conditional with the projection discriminator (Miyato & Koyama 2018, arXiv
+    1802.05637), the setting of SN-GAN's ImageNet results.
     """
+
+    class_conditional = True
 
     def __init__(self, generator, discriminator, *args, **kwargs):
         require_spectral_norm("sngan", discriminator)
@@ -191,7 +204,10 @@ class SphereGAN(GAN):
     Lipschitz penalty or clipping. Paper defaults: R = 3, n = 1024 (the discriminator's output
     width), Adam 1e-4 (0, 0.9), one D step per G step. `moment_weighting` is the authors'
     code's `dist_weight_mode` ('none', 'normalization', 'half': `losses.sphere_moments`).
+    Class-conditional with a class offset of D's point in R^n (`networks.common.output_head`).
     """
+
+    class_conditional = True
 
     def __init__(self, *args, moments=3, moment_weighting="none", **kwargs):
         super().__init__(*args, **kwargs)

@@ -59,13 +59,17 @@ class Context:
         real: the update's slice of real data (None for an update without real data).
         batch_size: rows of the update's latent draw (default: the rows of `real`).
         labelled: the step's (images, labels) batch of a semi-supervised model, else None.
+        labels: the classes of `real` for a class-conditional model, else None.
         z, fake: given values instead of draws (tests and pictures).
     """
 
-    def __init__(self, model, real=None, batch_size=None, *, labelled=None, z=None, fake=None):
+    def __init__(self, model, real=None, batch_size=None, *, labelled=None, labels=None,
+                 z=None, fake=None):
         self.model = model
         self._real = real
         self._labelled = labelled
+        self.labels = labels
+        self._fake_labels = None
         if batch_size is None:
             source = real if real is not None else (z if z is not None else fake)
             batch_size = tf.shape(source)[0]
@@ -86,6 +90,20 @@ class Context:
             raise ValueError(f"{type(self.model).__name__} reads labelled data but its "
                              "batches hold none (needs_labels is False)")
         return self._labelled
+
+    @property
+    def fake_labels(self):
+        """The classes G's samples are asked for in a conditional model (None otherwise).
+        In an update with real data they are its labels, so that the real and generated
+        halves of a critic update share one class distribution and a penalty's interpolates
+        one class (the conditional code of WGAN-GP, gan_cifar_resnet.py); in an update
+        without, uniform draws (as every conditional GAN code samples G's classes)."""
+        if not self.model.num_classes:
+            return None
+        if self._fake_labels is None:
+            self._fake_labels = (self.labels if self.labels is not None
+                                 else self.model.sample_labels(self.batch_size))
+        return self._fake_labels
 
     @property
     def z(self):

@@ -1,6 +1,8 @@
 """Architecture builders: each returns a built `keras.Model`.
 
-`build(config, data_shape)` picks the builder named by `config.name` and returns (G, D).
+`build(config, data_shape, latent_dim, num_classes)` picks the builder named by
+`config.name` and returns (G, D); with num_classes > 0, class-conditional ones (G on
+[z, label], D on [images, label]) of the architectures in `CONDITIONAL_ARCHITECTURES`.
 """
 from tfgan_variants.errors import UserError
 from tfgan_variants.networks import began, dcgan, mlp, resnet, sngan_cnn
@@ -8,13 +10,18 @@ from tfgan_variants.networks import began, dcgan, mlp, resnet, sngan_cnn
 ARCHITECTURES = {"dcgan": dcgan, "sngan_cnn": sngan_cnn, "resnet": resnet, "began": began,
                  "mlp": mlp}
 IMAGE_ARCHITECTURES = tuple(name for name in ARCHITECTURES if name != "mlp")
+CONDITIONAL_ARCHITECTURES = ("dcgan", "sngan_cnn", "resnet")
 
 
-def build(config, data_shape, latent_dim):
-    """(generator, discriminator) for data of `data_shape` from a `config.networks` block."""
+def build(config, data_shape, latent_dim, num_classes=0):
+    """(generator, discriminator) for data of `data_shape` from a `config.networks` block;
+    class-conditional for num_classes > 0."""
     if config.name not in ARCHITECTURES:
         raise UserError(f"unknown architecture {config.name!r}; choose one of "
                         f"{sorted(ARCHITECTURES)}")
+    if num_classes and config.name not in CONDITIONAL_ARCHITECTURES:
+        raise UserError(f"architecture {config.name!r} has no class-conditional form; use one "
+                        f"of {', '.join(CONDITIONAL_ARCHITECTURES)}")
     module = ARCHITECTURES[config.name]
     if (config.name == "mlp") != (len(data_shape) == 1):
         kind = "vectors" if len(data_shape) == 1 else "images"
@@ -30,8 +37,12 @@ def build(config, data_shape, latent_dim):
         d_kwargs["pooling"] = config.pooling
     if config.name == "resnet":
         d_kwargs["activation"] = config.get("d_activation", "relu")
+    if num_classes:
+        d_kwargs["num_classes"] = num_classes
+    g_kwargs = {"num_classes": num_classes} if num_classes else {}
     try:
-        return (module.generator(latent_dim, tuple(data_shape), generator_width(config)),
+        return (module.generator(latent_dim, tuple(data_shape), generator_width(config),
+                                 **g_kwargs),
                 module.discriminator(tuple(data_shape), **d_kwargs))
     except ValueError as e:
         raise UserError(f"cannot build {config.name!r} for data of shape "

@@ -1,4 +1,5 @@
-"""Pieces shared by the architecture builders: normalisation, dropout, geometry."""
+"""Pieces shared by the architecture builders: normalisation, dropout, geometry, and the
+inputs and output head of class-conditional networks."""
 import keras
 import tensorflow as tf
 
@@ -118,3 +119,55 @@ def check_square(image_shape):
     if height != width:
         raise ConfigError(f"square images expected, got {height}x{width}")
     return height
+
+
+# ---- class-conditional networks ---------------------------------------------------------
+# A conditional network takes [x, label], label an int32 class index per example; with
+# num_classes 0 the builders make the unconditional network, unchanged.
+
+def label_input(num_classes):
+    """The int32 (batch,) class input of a conditional network, or None (unconditional)."""
+    if num_classes < 0:
+        raise ConfigError(f"num_classes must be >= 0, got {num_classes}")
+    return keras.Input((), dtype="int32", name="label") if num_classes else None
+
+
+def model_inputs(x, label):
+    return x if label is None else [x, label]
+
+
+def generator_batch_norm(label, num_classes):
+    """The generator's normalisation after a weight layer: BatchNorm, or for a conditional
+    generator BatchNorm with the class's scale and shift (Miyato & Koyama 2018, Section 5)."""
+    def batch_norm(x):
+        if label is None:
+            return normalization("batch")(x)
+        return tfgan_layers.ConditionalBatchNormalization(num_classes)([x, label])
+    return batch_norm
+
+
+def output_head(features, label, output_dim, norm, num_classes):
+    """D's last layer on its pooled features phi(x): Dense(output_dim), plus the class's term
+    for a conditional D.
+
+    * A scalar output takes the projection (Miyato & Koyama 2018, arXiv 1802.05637, Eq. 3):
+      D(x, y) = psi(phi(x)) + e_y . phi(x), e_y a learned class embedding, spectrally
+      normalised with the rest of a spectrally normalised D (the authors' SNEmbedID).
+    * A vector output p in R^n, which Sphere GAN projects onto S^n and scores by its
+      geodesic distance to the north pole, a function of |p|, takes a class offset:
+      p(x, y) = W phi(x) + c_y. Then |p|^2 = |W phi(x)|^2 + 2 (W^T c_y) . phi(x) + |c_y|^2:
+      the distance to the pole holds the projection term (W^T c_y) . phi(x), while the
+      output, the inverse stereographic projection and the moments stay the paper's, so
+      the sphere's geometry is kept (a projection in the scalar form would give one number,
+      not a point of R^n; an auxiliary classifier would add a second objective).
+    """
+    out = weight_layer(keras.layers.Dense(output_dim, dtype="float32"), norm)(features)
+    if label is None:
+        return out
+    embedding = weight_layer(keras.layers.Embedding(
+        num_classes, features.shape[-1] if output_dim == 1 else output_dim,
+        embeddings_initializer="glorot_uniform", dtype="float32"), norm)(label)
+    if output_dim == 1:
+        return keras.layers.Add(dtype="float32")(
+            [out, keras.layers.Dot(axes=-1, dtype="float32")([embedding, features])])
+    return keras.layers.Add(dtype="float32")([out, embedding])

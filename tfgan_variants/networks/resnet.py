@@ -21,7 +21,9 @@ Channels per resolution, w = `width` (Tables 4 and 5 of Miyato et al.):
 * 64 px (LSUN bedroom; sngan_projection's resnet_64.py / snresnet_64.py): G dense to
   4x4x16w, up-blocks 8w, 4w, 2w, w; D blocks w, 2w, 4w, 8w, 16w, all down.
 
-G ends in BN, ReLU, a 3x3 conv to the image channels and tanh. D ends in its activation,
+G ends in BN, ReLU, a 3x3 conv to the image channels and tanh. With num_classes > 0 every BN
+of G is class-conditional and D ends in the projection head (`common.output_head`): the
+networks of the projection paper's class-conditional ResNets (Miyato & Koyama 2018). D ends in its activation,
 global pooling ('sum' as SN-GAN's code, 'global_average' as WGAN-GP's and Sphere GAN's, or
 'flatten') and Dense(output_dim): 1 for a critic, n = 1024 features for Sphere GAN.
 """
@@ -69,10 +71,10 @@ def _conv(filters, kernel, norm="none"):
     return common.weight_layer(keras.layers.Conv2D(filters, kernel, padding="same"), norm)
 
 
-def _up_block(x, filters):
-    main = common.apply(x, common.normalization("batch"), keras.layers.ReLU(),
-                        keras.layers.UpSampling2D(), _conv(filters, 3),
-                        common.normalization("batch"), keras.layers.ReLU(), _conv(filters, 3))
+def _up_block(x, filters, batch_norm):
+    main = common.apply(batch_norm(x), keras.layers.ReLU(), keras.layers.UpSampling2D(),
+                        _conv(filters, 3))
+    main = common.apply(batch_norm(main), keras.layers.ReLU(), _conv(filters, 3))
     # A 1x1 conv commutes with nearest upsampling: convolving first is 4x cheaper.
     shortcut = common.apply(x, _conv(filters, 1), keras.layers.UpSampling2D())
     return keras.layers.Add()([main, shortcut])
@@ -97,22 +99,22 @@ def _down_block(x, filters, norm, activation, down, first):
     return keras.layers.Add()([main, shortcut])
 
 
-def generator(latent_dim, image_shape, width=128):
+def generator(latent_dim, image_shape, width=128, num_classes=0):
     """The ResNet generator for 32, 48 or 64 px (`PLANS`); `width` as in the module doc."""
     base, widths, _, _ = plan(image_shape)
-    z = keras.Input((latent_dim,), name="z")
+    z, label = keras.Input((latent_dim,), name="z"), common.label_input(num_classes)
+    batch_norm = common.generator_batch_norm(label, num_classes)
     x = keras.layers.Dense(base * base * width * widths[0])(z)
     x = keras.layers.Reshape((base, base, width * widths[0]))(x)
     for multiple in widths[1:]:
-        x = _up_block(x, width * multiple)
-    x = common.apply(x, common.normalization("batch"), keras.layers.ReLU(),
-                     _conv(image_shape[-1], 3))
+        x = _up_block(x, width * multiple, batch_norm)
+    x = common.apply(batch_norm(x), keras.layers.ReLU(), _conv(image_shape[-1], 3))
     images = keras.layers.Activation("tanh", dtype="float32")(x)
-    return keras.Model(z, images, name="resnet_generator")
+    return keras.Model(common.model_inputs(z, label), images, name="resnet_generator")
 
 
 def discriminator(image_shape, output_dim=1, width=128, norm="spectral", pooling="sum",
-                  dropout=0.0, activation="relu"):
+                  dropout=0.0, activation="relu", num_classes=0):
     """The ResNet discriminator for 32, 48 or 64 px (`PLANS`).
 
     norm: 'spectral' (SN-GAN: every conv and the dense layer), 'none' (WGAN-GP's CIFAR
@@ -127,6 +129,7 @@ def discriminator(image_shape, output_dim=1, width=128, norm="spectral", pooling
         raise ConfigError(f"pooling must be one of {POOLINGS}, got {pooling!r}")
     _, _, widths, downs = plan(image_shape)
     x = images = keras.Input(image_shape, name="images")
+    label = common.label_input(num_classes)
     for i, multiple in enumerate(widths):
         x = _down_block(x, width * multiple, norm, activation, down=i < downs, first=i == 0)
         if i > 0:
@@ -134,6 +137,6 @@ def discriminator(image_shape, output_dim=1, width=128, norm="spectral", pooling
     pool = {"sum": GlobalSumPooling2D, "global_average": keras.layers.GlobalAveragePooling2D,
             "flatten": keras.layers.Flatten}[pooling]
     x = common.apply(x, _activation(activation), pool())
-    out = common.weight_layer(keras.layers.Dense(output_dim, dtype="float32"), norm)(x)
-    return keras.Model(images, out, name="resnet_discriminator")
+    out = common.output_head(x, label, output_dim, norm, num_classes)
+    return keras.Model(common.model_inputs(images, label), out, name="resnet_discriminator")
 
