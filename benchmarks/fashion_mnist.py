@@ -32,30 +32,19 @@ COLUMNS = (("fid", "FID", 1), ("kid", "KID", 0), ("inception_score", "IS", 2),
 def main(argv):
     del argv
     from tfgan_variants import VARIANTS
-    quick = FLAGS.quick.value
-    variants = FLAGS.variants_or(QUICK_VARIANTS if quick else VARIANTS)
-    seeds, steps, samples = ((1, 50, 500) if quick else
-                             (FLAGS.seeds.value, FLAGS.steps.value, _NUM_SAMPLES.value))
-    root, out, parallel = FLAGS.root_dir, FLAGS.out_dir, FLAGS.parallel.value
-    overrides = (("networks.width", _WIDTH.value), ("eval.every", 0)) + FLAGS.train_overrides(
-        steps, every=1000)
-    jobs = [runner.Job(variant, "fashion_mnist", seed, overrides)
-            for variant in variants for seed in range(seeds)]
-    print(f"{len(jobs)} runs of {steps} steps, {parallel} at a time; workdirs in {root}")
-    results = FLAGS.run(jobs, eval_flags=[f"--num_samples={samples}"])
 
-    markdown, _ = runner.table(results, variants, {"fashion_mnist": COLUMNS})
-    text = (f"{steps} generator updates{runner.budget_note(results)}; batch 64, networks of "
-            f"width {_WIDTH.value}, {runner.seeds_text(seeds)}; metrics on the domain classifier, "
-            f"{samples} samples against the test split (KID is TF-GAN's cubic-kernel MMD^2 on "
-            "the classifier's 32-d pool features, whose scale puts it in the thousands: "
-            "compare it between rows, not with KIDs on Inception features); wall time of "
-            "train.py per run on "
-            f"{os.cpu_count()} cores, {runner.wall_time_note(results)}.\n\n{markdown}\n")
-    runner.write_outputs(out, "fashion_mnist", results, text)
-    pictures = runner.collect_pictures(variants, ["fashion_mnist"], root, out, "fashion_mnist")
-    print("\n" + text)
-    print(f"table: {os.path.join(out, 'fashion_mnist.md')}; pictures: {pictures}")
+    def caption(steps, seeds, samples, results):
+        return (f"{steps} generator updates{runner.budget_note(results)}; batch 64, networks "
+                f"of width {_WIDTH.value}, {runner.seeds_text(seeds)}; metrics on the domain "
+                f"classifier, {samples} samples against the test split (KID is TF-GAN's "
+                "cubic-kernel MMD^2 on the classifier's 32-d pool features, whose scale puts "
+                "it in the thousands: compare it between rows, not with KIDs on Inception "
+                "features); wall time of train.py per run on "
+                f"{os.cpu_count()} cores, {runner.wall_time_note(results)}.")
+
+    variants = FLAGS.variants_or(QUICK_VARIANTS if FLAGS.quick.value else VARIANTS)
+    runner.fashion_mnist_benchmark(FLAGS, "fashion_mnist", variants, COLUMNS, caption,
+                                   width=_WIDTH.value, num_samples=_NUM_SAMPLES.value)
 
 
 if __name__ == "__main__":

@@ -366,6 +366,32 @@ def run_all(jobs, root, *, parallel=1, fresh=False, eval_flags=(), record=None):
         return list(pool.map(one, jobs))
 
 
+def fashion_mnist_benchmark(flags, name, variants, columns, caption, *, width, num_samples,
+                            overrides=()):
+    """Trains `variants` on Fashion-MNIST, each with its own config, `overrides`, networks of
+    `width` and the flags' budget (--quick: one seed, 50 steps, 500 samples), evaluates every
+    run on `num_samples` samples, and writes <out>/<name>.{md,json}: `caption(steps, seeds,
+    samples, results)` over the table of `columns`, and seed 0's pictures."""
+    quick = flags.quick.value
+    seeds, steps, samples = ((1, 50, 500) if quick else
+                             (flags.seeds.value, flags.steps.value, num_samples))
+    root, out = flags.root_dir, flags.out_dir
+    overrides = tuple(overrides) + (("networks.width", width), ("eval.every", 0)) \
+        + flags.train_overrides(steps, every=1000)
+    jobs = [Job(variant, "fashion_mnist", seed, overrides)
+            for variant in variants for seed in range(seeds)]
+    print(f"{len(jobs)} runs of {steps} steps, {flags.parallel.value} at a time; workdirs "
+          f"in {root}")
+    results = flags.run(jobs, eval_flags=[f"--num_samples={samples}"])
+    markdown, _ = table(results, variants, {"fashion_mnist": columns})
+    text = f"{caption(steps, seeds, samples, results)}\n\n{markdown}\n"
+    write_outputs(out, name, results, text)
+    pictures = collect_pictures(variants, ["fashion_mnist"], root, out, name)
+    print("\n" + text)
+    print(f"table: {os.path.join(out, name + '.md')}; pictures: {pictures}")
+    return results
+
+
 def seeds_text(seeds):
     """A table caption's count of seeds: '1 seed' or '3 seeds (mean ± std over seeds)'."""
     return "1 seed" if seeds == 1 else f"{seeds} seeds (mean ± std over seeds)"
