@@ -8,7 +8,9 @@ Images get fid, kid, kid_std, inception_score, precision, recall (on the domain 
 for mnist / fashion_mnist, on Keras' Inception-v3 otherwise; `feature_extractor` in the JSON
 names the network); 2-D mixtures get modes_covered, num_modes, high_quality_fraction and the
 point-space fid, kid, precision, recall. An export with a classifier (a semi-supervised run,
-configs/semi_supervised.py) also gets test_error, its error on the dataset's test split.
+configs/semi_supervised.py) also gets test_error, its error on the dataset's test split; a
+class-conditional export (serving_default on z and label) also gets intra_fid and, on the
+domain classifier, class_accuracy (docs/CONDITIONAL.md).
 Reference-data features are cached, so a second evaluation against the same data only
 computes the generator's side.
 """

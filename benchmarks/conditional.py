@@ -7,8 +7,8 @@ FID, intra-class FID (the mean over classes of each class's FID) and the Incepti
     python benchmarks/conditional.py --parallel=1 --record=docs/results/conditional_runs
     python benchmarks/conditional.py --quick      # smoke test: 2 variants, 50 steps
 
-Writes docs/results/conditional.{md,json} (with --quick: <root>/conditional.{md,json}) and
-seed 0's sample grid per variant (one row per class) in docs/results/conditional/.
+Writes docs/results/<table>.{md,json} (--table, default conditional; with --quick under
+<root>) and seed 0's sample grid per variant (one row per class) in docs/results/<table>/.
 """
 import os
 import sys
@@ -22,6 +22,9 @@ FLAGS = runner.Flags("conditional", seeds=3, steps=3000,
                      quick_text="2 variants, 50 steps, 500 samples")
 _WIDTH = flags.DEFINE_integer("width", 32, "Channel width of every variant's networks.")
 _NUM_SAMPLES = flags.DEFINE_integer("num_samples", 10000, "Generated samples per evaluation.")
+_TABLE = flags.DEFINE_string("table", "conditional", "Name of the table's files in --out "
+                             "(<table>.md, <table>.json), so that a table of other variants or "
+                             "seeds does not replace the default one.")
 
 #: The variants the conditional setting is built and measured for.
 VARIANTS = ("sngan", "wgan_gp", "ns_gan", "sphere_gan", "sphere_gan_stable")
@@ -42,7 +45,7 @@ def main(argv):
                 f"on {os.cpu_count()} cores, {runner.wall_time_note(results)}.")
 
     variants = FLAGS.variants_or(QUICK_VARIANTS if FLAGS.quick.value else VARIANTS)
-    runner.fashion_mnist_benchmark(FLAGS, "conditional", variants, COLUMNS, caption,
+    runner.fashion_mnist_benchmark(FLAGS, _TABLE.value, variants, COLUMNS, caption,
                                    width=_WIDTH.value, num_samples=_NUM_SAMPLES.value,
                                    overrides=(("data.conditional", True),))
 

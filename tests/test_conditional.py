@@ -83,6 +83,22 @@ def test_conditional_update_is_the_same_on_one_and_two_replicas(variant):
         config, (28, 28, 1), lambda model: _labelled_batch(config, model), CLASSES)
 
 
+def test_a_conditional_run_on_two_replicas_reads_and_updates_as_on_one(tmp_path):
+    """Through the run's own input pipeline (the labels split with their images among the
+    replicas, `distribution.replica_batches`): two steps on two logical CPU replicas move
+    every variable as one replica does."""
+    import conftest
+    config = helpers.with_sgd(_config("sngan"))
+    runs = [training.Run(config, tmp_path / "one"),
+            training.Run(config, tmp_path / "two", conftest.mirrored_strategy())]
+    initial = [helpers.weights(run) for run in runs]
+    for a, b in zip(*initial, strict=True):
+        np.testing.assert_array_equal(a, b)
+    for run in runs:
+        run.train(verbose=0)
+    helpers.assert_same_update(initial[0], *(helpers.weights(run) for run in runs))
+
+
 def test_critic_update_generates_the_real_classes_and_the_generator_update_draws_them():
     config = _config("sngan")
     model = build.build_model(config, (28, 28, 1), CLASSES)

@@ -137,12 +137,14 @@ def build_model(config, data_shape, num_classes=0):
     try:
         # Only a conditional run passes num_classes, which a variant refusing it (validate)
         # need not accept.
-        classes = {"num_classes": int(num_classes)} if num_classes else {}
+        conditional = {"conditional_classes": int(num_classes)} if num_classes else {}
         nets = variant.build_networks(config.networks, data_shape, config.latent_dim,
-                                      **classes)
+                                      **({"num_classes": int(num_classes)} if num_classes
+                                         else {}))
         model = variant(**nets, latent_dim=config.latent_dim, seed=config.seed,
                         instance_noise=config.train.instance_noise,
-                        instance_noise_steps=config.train.steps, **classes, **config.hparams)
+                        instance_noise_steps=config.train.steps, **conditional,
+                        **config.hparams)
     except UserError as e:
         raise UserError(f"cannot build {config.variant}: {e}") from None
     finally:

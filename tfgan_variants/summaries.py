@@ -68,8 +68,8 @@ class Summaries:
         return self.model.generate(z).numpy()
 
     def sample_picture(self, step):
-        if self.model.num_classes:
-            z, labels, columns = class_grid_inputs(self.config, self.model.num_classes)
+        if self.model.conditional_classes:
+            z, labels, columns = class_grid_inputs(self.config, self.model.conditional_classes)
             return visualize.image_grid(self.model.generate(z, labels=labels).numpy(),
                                         columns=columns)
         samples = self.samples()

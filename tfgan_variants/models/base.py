@@ -29,7 +29,7 @@ Three properties hold for every variant because they live here:
   Slices are strided (rows k, k + slices, ...), so the k-th global slice is the same
   whatever the replica count. A semi-supervised model (`needs_labels`) also gets a batch of
   labelled examples per step, which every update of the step may read.
-* Classes: a class-conditional model (`num_classes` > 0, a variant that declares
+* Classes: a class-conditional model (`conditional_classes` > 0, a variant that declares
   `class_conditional`) gets (images, labels) batches whose labels are sliced with the images.
   G and D are then called on [x, label] through `generate` and `discriminate`, and the classes
   of G's samples are `Context.fake_labels`.
@@ -79,8 +79,9 @@ class GAN(keras.Model):
         metric_names: what this instance logs, when its hyperparameters switch off a
             term of its class's `metric_names` (the term then is neither computed nor
             shown as a 0 in TensorBoard); None logs the class's.
-        num_classes: K > 0 for a class-conditional model, whose G and D take [x, label]
-            (`networks.build` with num_classes); 0 (the default) for an unconditional one.
+        conditional_classes: K > 0 for a class-conditional model, whose G and D take
+            [x, label] (`networks.build` with num_classes K); 0 (the default) for an
+            unconditional one.
     """
 
     #: Names of the scalars the model logs; a variant that logs more extends this tuple.
@@ -94,7 +95,7 @@ class GAN(keras.Model):
     learning_rate_scale = None
     #: True when every objective of the variant calls G and D through `generate` /
     #: `fake_samples` and `discriminate`, so that it trains class-conditionally
-    #: (`num_classes` > 0, --config.data.conditional); other variants refuse the setting.
+    #: (`conditional_classes` > 0, --config.data.conditional); other variants refuse it.
     class_conditional = False
     #: True for a semi-supervised model: a step's batch is then (real, (images, labels)),
     #: the second a batch of the labelled subset (`labelled.py`), read as `context.labelled`.
@@ -135,9 +136,10 @@ class GAN(keras.Model):
 
     def __init__(self, generator, discriminator, latent_dim, *, n_critic=1,
                  generator_batch_multiplier=1, seed=0, instance_noise=0.0,
-                 instance_noise_steps=None, metric_names=None, num_classes=0, **kwargs):
+                 instance_noise_steps=None, metric_names=None, conditional_classes=0,
+                 **kwargs):
         super().__init__(**kwargs)
-        if num_classes and not self.class_conditional:
+        if conditional_classes and not self.class_conditional:
             raise ConfigError(f"{type(self).__name__} has no class-conditional form")
         if n_critic < 1:
             raise ConfigError(f"n_critic must be >= 1, got {n_critic}")
@@ -152,7 +154,7 @@ class GAN(keras.Model):
         self.seed = int(seed)
         self.instance_noise = float(instance_noise)
         self.instance_noise_steps = instance_noise_steps
-        self.num_classes = int(num_classes)
+        self.conditional_classes = int(conditional_classes)
         if metric_names is not None:
             self.metric_names = tuple(metric_names)
         self.trackers = {name: keras.metrics.Mean(name=name) for name in self.metric_names}
@@ -247,7 +249,7 @@ class GAN(keras.Model):
     def sample_labels(self, batch_size):
         """Classes uniform on 0..K-1, int32 [batch_size] (a conditional model)."""
         uniform = functools.partial(tf.random.stateless_uniform, minval=0,
-                                    maxval=self.num_classes)
+                                    maxval=self.conditional_classes)
         return self._draw(uniform, [batch_size], tf.int32)
 
     def instance_noise_std(self):
@@ -276,7 +278,7 @@ class GAN(keras.Model):
 
     def _with_labels(self, x, labels):
         """A network's input: x, or [x, labels] for a conditional model."""
-        if not self.num_classes:
+        if not self.conditional_classes:
             return x
         if labels is None:
             raise ValueError(f"this {type(self).__name__} is class-conditional: give labels")
@@ -286,7 +288,7 @@ class GAN(keras.Model):
         """G's samples for an update (`Context.fake`): `generate(context.z)` in training
         mode, of the classes `context.fake_labels` for a conditional model. A variant whose
         training samples are not those of `generate` overrides this."""
-        if self.num_classes:
+        if self.conditional_classes:
             return self.generate(context.z, training=True, labels=context.fake_labels)
         return self.generate(context.z, training=True)
 
@@ -300,7 +302,7 @@ class GAN(keras.Model):
         the exported SavedModel. `serving_default` (z -> images) is the one eval.py loads; a
         variant may add signatures (InfoGAN's named codes, say)."""
         spec = tf.TensorSpec([None, self.latent_dim], tf.float32, name="z")
-        if self.num_classes:
+        if self.conditional_classes:
             def serve_class(z, label):
                 return {"images": tf.cast(self.generate(z, labels=label), tf.float32)}
 
@@ -399,7 +401,7 @@ class GAN(keras.Model):
 
     def train_step(self, data):
         real, labelled = data if self.needs_labels else (data, None)
-        real, labels = real if self.num_classes else (real, None)
+        real, labels = real if self.conditional_classes else (real, None)
         self._draws.index = 0
         schedule = self.schedule()
         slices = _real_slices(schedule)

@@ -98,7 +98,7 @@ class Context:
         halves of a critic update share one class distribution and a penalty's interpolates
         one class (the conditional code of WGAN-GP, gan_cifar_resnet.py); in an update
         without, uniform draws (as every conditional GAN code samples G's classes)."""
-        if not self.model.num_classes:
+        if not self.model.conditional_classes:
             return None
         if self._fake_labels is None:
             self._fake_labels = (self.labels if self.labels is not None
