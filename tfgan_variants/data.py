@@ -424,10 +424,11 @@ def labelled_split(name, split):
         raise UserError(f"labels are read for {KERAS_DATASETS} only, not {name!r}")
     path = _keras_file(name, split)
     if name == "fashion_mnist":
-        return _read_idx_images(path), _read_idx_labels(path.replace("images-idx3",
-                                                                     "labels-idx1"))
-    with np.load(path) as f:
-        return f[f"x_{split}"][..., None], f[f"y_{split}"].astype(np.int64)
+        images = _read_idx_images(path)
+    else:
+        with np.load(path) as f:
+            images = f[f"x_{split}"][..., None]
+    return images, class_labels(name, split)
 
 
 # ---- class labels ------------------------------------------------------------------------
