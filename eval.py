@@ -10,7 +10,8 @@ names the network); 2-D mixtures get modes_covered, num_modes, high_quality_frac
 point-space fid, kid, precision, recall. An export with a classifier (a semi-supervised run,
 configs/semi_supervised.py) also gets test_error, its error on the dataset's test split; a
 class-conditional export (serving_default on z and label) also gets intra_fid and, on the
-domain classifier, class_accuracy (docs/CONDITIONAL.md).
+domain classifier, class_accuracy (docs/CONDITIONAL.md). The export of a run that averages
+G's weights samples the average; --raw evaluates G itself.
 Reference-data features are cached, so a second evaluation against the same data only
 computes the generator's side.
 """
@@ -41,6 +42,9 @@ _INCEPTION_WEIGHTS = flags.DEFINE_string("inception_weights", None,
 _OUTPUT = flags.DEFINE_string("output", None, "Also write the JSON here (default with "
                               "--workdir: <workdir>/eval.json).")
 _SEED = flags.DEFINE_integer("seed", 0, "Seed of the latent samples.")
+_RAW = flags.DEFINE_bool("raw", False, "For a run that averages G (train.ema_decay > 0): "
+                         "evaluate G itself (serving_default_raw), not its average; with "
+                         "--workdir, writes eval_raw.json and eval_samples_raw.png.")
 
 
 def _evaluate():
@@ -48,12 +52,13 @@ def _evaluate():
     from tfgan_variants.errors import UserError
     common = {"num_samples": _NUM_SAMPLES.value, "metric_names": _METRICS.value,
               "extractor": _EXTRACTOR.value, "seed": _SEED.value,
-              "inception_weights": _INCEPTION_WEIGHTS.value}
+              "inception_weights": _INCEPTION_WEIGHTS.value, "raw": _RAW.value}
     if bool(_WORKDIR.value) == bool(_SAVED_MODEL.value):
         raise UserError("give exactly one of --workdir and --saved_model")
     if _WORKDIR.value:
         return (evaluation.evaluate_workdir(_WORKDIR.value, **common),
-                _OUTPUT.value or os.path.join(_WORKDIR.value, "eval.json"))
+                _OUTPUT.value or os.path.join(_WORKDIR.value,
+                                              "eval_raw.json" if _RAW.value else "eval.json"))
     if not _DATASET.value:
         raise UserError("--saved_model needs --dataset (the data to compare with)")
     result = evaluation.evaluate_saved_model(

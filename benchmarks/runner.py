@@ -153,11 +153,11 @@ def _read(path):
 def config_digest(variant, dataset):
     """A digest of the config a run of `variant` on `dataset` starts from (`configs/<variant>.py`
     for that dataset, over `config_base.py`, before the command's overrides): a run is reused
-    only while these values are unchanged. Values, not the files' text: a comment, or a setting
-    of another dataset, does not make a run stale."""
+    only while these values are unchanged. Values, not the files' text: a comment, a setting
+    of another dataset, or a training recipe added since and off, does not make a run stale."""
     from tfgan_variants import config_base
     try:
-        values = config_base.load(variant, dataset).to_dict()
+        values = config_base.active_settings(config_base.load(variant, dataset))
     except Exception as e:  # the run fails too, and says why: nothing to reuse
         return f"unloadable: {type(e).__name__}"
     text = json.dumps(values, sort_keys=True, default=repr)
@@ -367,18 +367,21 @@ def run_all(jobs, root, *, parallel=1, fresh=False, eval_flags=(), record=None):
 
 
 def fashion_mnist_benchmark(flags, name, variants, columns, caption, *, width, num_samples,
-                            overrides=()):
-    """Trains `variants` on Fashion-MNIST, each with its own config, `overrides`, networks of
-    `width` and the flags' budget (--quick: one seed, 50 steps, 500 samples), evaluates every
-    run on `num_samples` samples, and writes <out>/<name>.{md,json}: `caption(steps, seeds,
-    samples, results)` over the table of `columns`, and seed 0's pictures."""
+                            overrides=(), variant_overrides=None):
+    """Trains `variants` on Fashion-MNIST, each with its own config, `overrides` (and its
+    entry of `variant_overrides`, {variant: overrides}), networks of `width` and the flags'
+    budget (--quick: one seed, 50 steps, 500 samples), evaluates every run on `num_samples`
+    samples, and writes <out>/<name>.{md,json}: `caption(steps, seeds, samples, results)`
+    over the table of `columns`, and seed 0's pictures."""
     quick = flags.quick.value
     seeds, steps, samples = ((1, 50, 500) if quick else
                              (flags.seeds.value, flags.steps.value, num_samples))
     root, out = flags.root_dir, flags.out_dir
-    overrides = tuple(overrides) + (("networks.width", width), ("eval.every", 0)) \
+    common = (("networks.width", width), ("eval.every", 0)) \
         + flags.train_overrides(steps, every=1000)
-    jobs = [Job(variant, "fashion_mnist", seed, overrides)
+    own = variant_overrides or {}
+    jobs = [Job(variant, "fashion_mnist", seed,
+                tuple(overrides) + tuple(own.get(variant, ())) + common)
             for variant in variants for seed in range(seeds)]
     print(f"{len(jobs)} runs of {steps} steps, {flags.parallel.value} at a time; workdirs "
           f"in {root}")

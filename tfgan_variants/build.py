@@ -1,12 +1,13 @@
 """From a config to a compiled model: the checks that run before anything is built or
 written, the variant with its networks and optimizers, and the process-wide determinism."""
+import functools
 import inspect
 import os
 
 import keras
 import tensorflow as tf
 
-from tfgan_variants import MODELS, data, evaluation, features, optimizers
+from tfgan_variants import MODELS, augment, data, evaluation, features, optimizers
 from tfgan_variants.errors import ConfigError, UserError
 
 PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
@@ -46,6 +47,7 @@ def validate(config):
         validate_labels(config)
     if config.data.get("conditional", False):
         validate_conditional(config)
+    validate_recipes(config)
     unknown = sorted(set(config.hparams) - constructor_keywords(MODELS[config.variant]))
     if unknown:
         raise UserError(f"{config.variant} takes no hparams {unknown}")
@@ -77,6 +79,23 @@ def validate_conditional(config):
     if config.data.name in data.DATASETS_2D:
         raise UserError(f"{config.data.name} is a 2-D mixture without class labels: "
                         "--config.data.conditional=true needs labelled images")
+
+
+def validate_recipes(config):
+    """The averaged generator's and DiffAugment's settings, and the training subset."""
+    train = config.train
+    if not 0.0 <= train.ema_decay < 1.0:
+        raise UserError(f"--config.train.ema_decay must be in [0, 1) (0: no average), got "
+                        f"{train.ema_decay}")
+    for name in ("ema_start", "ema_standing_batches"):
+        if train[name] < 0:
+            raise UserError(f"--config.train.{name} must be >= 0, got {train[name]}")
+    if augment.parse_policy(train.augment) and config.data.name in data.DATASETS_2D:
+        raise UserError(f"--config.train.augment transforms images; {config.data.name} is a "
+                        "2-D mixture")
+    fraction = config.data.fraction
+    if not 0.0 < fraction <= 1.0:
+        raise UserError(f"--config.data.fraction must be in (0, 1], got {fraction}")
 
 
 def constructor_keywords(variant):
@@ -138,13 +157,22 @@ def build_model(config, data_shape, num_classes=0):
         # Only a conditional run passes num_classes, which a variant refusing it (validate)
         # need not accept.
         conditional = {"conditional_classes": int(num_classes)} if num_classes else {}
-        nets = variant.build_networks(config.networks, data_shape, config.latent_dim,
-                                      **({"num_classes": int(num_classes)} if num_classes
-                                         else {}))
+        build_networks = functools.partial(
+            variant.build_networks, config.networks, data_shape, config.latent_dim,
+            **({"num_classes": int(num_classes)} if num_classes else {}))
+        nets = build_networks()
+        train = config.train
+        averaged = {}
+        if train.ema_decay > 0:
+            # A second G of the same architecture; built after the first, so that G and D
+            # get the same initial weights with and without the average.
+            averaged = {"averaged_generator": build_networks()["generator"],
+                        "ema_decay": train.ema_decay, "ema_start": train.ema_start,
+                        "ema_standing_batches": train.ema_standing_batches}
         model = variant(**nets, latent_dim=config.latent_dim, seed=config.seed,
-                        instance_noise=config.train.instance_noise,
-                        instance_noise_steps=config.train.steps, **conditional,
-                        **config.hparams)
+                        instance_noise=train.instance_noise,
+                        instance_noise_steps=train.steps, augment=train.augment,
+                        **averaged, **conditional, **config.hparams)
     except UserError as e:
         raise UserError(f"cannot build {config.variant}: {e}") from None
     finally:

@@ -2,7 +2,7 @@
 FID in best_checkpoint/.
 
 A checkpoint holds G, D, both optimizers and the model (its step counter, the variants'
-state, a loss scale). Under several workers every worker takes part in a save; only the
+state, a loss scale), and G's average when the run keeps one. Under several workers every worker takes part in a save; only the
 chief's copy is kept, the others write to scratch folders removed after each save. Every
 worker resumes from the chief's checkpoints (a shared file system, as Keras' BackupAndRestore
 assumes). A checkpoint that cannot be read is an error and is never deleted.
@@ -22,11 +22,13 @@ class Checkpoints:
         self.chief = distribution.is_chief(strategy)
         self._task = None if self.chief else distribution.task_id(strategy)
         self.workdir = workdir
+        averaged = ({} if model.averaged_generator is None
+                    else {"averaged_generator": model.averaged_generator})
         self.checkpoint = tf.train.Checkpoint(
             generator=model.generator, discriminator=model.discriminator,
             g_optimizer=optimizers.checkpointed(model.g_optimizer),
             d_optimizer=optimizers.checkpointed(model.d_optimizer),
-            model=model)
+            model=model, **averaged)
         os.makedirs(workdir.checkpoints, exist_ok=True)
         self.manager = tf.train.CheckpointManager(self.checkpoint, self._folder("checkpoints"),
                                                   max_to_keep=keep)

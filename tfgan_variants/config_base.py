@@ -53,7 +53,10 @@ def base_config(variant, dataset):
     # variants of `build.conditional_variants`); the labels come from the data (`data.py`).
     config.data = ml_collections.ConfigDict({
         "name": DATASET_ALIASES.get(dataset, dataset), "batch_size": 64, "image_size": 0,
-        "data_dir": "", "split": "train", "conditional": False})
+        "data_dir": "", "split": "train", "conditional": False,
+        # Train on this share of the training split, a subset drawn with the run's seed
+        # (in-memory data: mnist, fashion_mnist, .npz files; and image folders).
+        "fraction": 1.0})
     config.latent_dim = 64
     # Keyword arguments of the variant's constructor (objective weights, n_critic, ...).
     config.hparams = ml_collections.ConfigDict()
@@ -87,6 +90,16 @@ def base_config(variant, dataset):
         # Deterministic graphs for the whole process (`build.make_deterministic`): needed
         # for a bit-exact resume of wgan_ct; slower on GPUs, where some ops then refuse.
         "deterministic": False,
+        # DiffAugment (Zhao et al. 2020) of every input of D in training, a policy such as
+        # 'translation,cutout,color' (`augment.py`); '' is off.
+        "augment": "",
+        # An exponential moving average of G's weights (Yazici et al. 2019; `averaging.py`),
+        # sampled, evaluated and exported in place of G (the raw G too, as
+        # serving_default_raw): its decay (0: off), the step it starts from (a copy of G
+        # before), and the batches its batch-norm statistics are recomputed on before use.
+        "ema_decay": 0.0,
+        "ema_start": 0,
+        "ema_standing_batches": 16,
     })
 
     # Evaluation during training (`every` 0: off): metrics to TensorBoard and eval.jsonl,
@@ -110,6 +123,22 @@ def base_config(variant, dataset):
         config.networks.width = 32
         config.train.steps = 3000
     return config
+
+
+def active_settings(config):
+    """The config as a dict without the settings of the training recipes that are off (no
+    DiffAugment, no average of G, the whole training split): a config without them trains
+    as one from before they existed, so that recorded benchmark runs stay current."""
+    values = config.to_dict()
+    train, data_settings = values["train"], values["data"]
+    if not train.get("augment"):
+        train.pop("augment", None)
+    if not train.get("ema_decay"):
+        for name in ("ema_decay", "ema_start", "ema_standing_batches"):
+            train.pop(name, None)
+    if data_settings.get("fraction") == 1.0:
+        data_settings.pop("fraction")
+    return values
 
 
 def paper_resnet(config, *, d_norm, pooling, cifar10_widths, d_activation="relu"):

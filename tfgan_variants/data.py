@@ -50,6 +50,8 @@ _GRAYSCALE_MODES = ("1", "L", "LA", "I", "I;16", "F")
 # tf.random.experimental.index_shuffle pads a [2] seed to the [3] its op needs with this
 # constant; padding per-row seeds the same way keeps our permutations equal to its ones.
 _INDEX_SHUFFLE_PAD = 498247692
+# Mixed into the seed of `subset`, so that it is not the data order's draw.
+_SUBSET_SEED = 0xf4ac
 _AUTOTUNE = tf.data.AUTOTUNE
 
 
@@ -158,7 +160,7 @@ def describe(name, image_size=None, data_dir=None, *, split="train", num_example
 
 
 def load(name, batch_size, *, seed=0, start_batch=0, split="train", image_size=None,
-         data_dir=None, num_examples=None, labels=False):
+         data_dir=None, num_examples=None, labels=False, fraction=1.0):
     """An infinite, prefetched `tf.data.Dataset` of float32 batches, from batch `start_batch`.
 
     name: 'ring8' / 'grid25' (2-D mixtures), 'mnist' / 'fashion_mnist' (keras caches,
@@ -174,6 +176,8 @@ def load(name, batch_size, *, seed=0, start_batch=0, split="train", image_size=N
     num_examples: use only the first this many examples (None or 0: all).
     labels: batches of (images, int32 labels in [0, K)), read and checked by `class_labels`
       (TFDS: the `label` feature); a source without labels is a UserError.
+    fraction: train on `subset(n, fraction, seed)` of the n examples (in-memory data and
+      folders; a TFDS dataset takes a split such as 'train[:10%]' instead).
     """
     if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
             or batch_size <= 0:
@@ -186,6 +190,7 @@ def load(name, batch_size, *, seed=0, start_batch=0, split="train", image_size=N
     size = _image_size(image_size, name)
     num_examples = num_examples or None
     kind = _kind(name)
+    _check_fraction(fraction, kind, name)
     if kind == "2d":
         if labels:
             describe(name, labels=True)   # the one-line refusal
@@ -195,7 +200,7 @@ def load(name, batch_size, *, seed=0, start_batch=0, split="train", image_size=N
                                  data_dir or None, num_examples, labels)
     elif kind == "folder":
         dataset = _folder_pipeline(name, batch_size, seed, start_batch, size, num_examples,
-                                   labels)
+                                   labels, fraction)
     else:
         path = _keras_file(name, split) if kind == "keras" else name
         images = (_read_idx_images(path) if name == "fashion_mnist"
@@ -203,8 +208,29 @@ def load(name, batch_size, *, seed=0, start_batch=0, split="train", image_size=N
         if size == images.shape[1:3]:
             size = None
         classes = class_labels(name, split, num_examples) if labels else None
+        if fraction < 1.0:
+            keep = subset(len(images), fraction, seed)
+            images, classes = images[keep], None if classes is None else classes[keep]
         dataset = _array_pipeline(images, batch_size, seed, start_batch, size, classes)
     return dataset.prefetch(_AUTOTUNE)
+
+
+def subset(n, fraction, seed):
+    """The indices, increasing, of the round(fraction n) examples (at least one) of n that a
+    run of `seed` trains on with data.fraction < 1: a uniform draw without replacement."""
+    count = max(1, int(round(fraction * n)))
+    return np.sort(np.random.default_rng([seed, _SUBSET_SEED]).permutation(n)[:count])
+
+
+def _check_fraction(fraction, kind, name):
+    if not 0.0 < fraction <= 1.0:
+        raise UserError(f"the fraction of the data to train on must be in (0, 1], got "
+                        f"{fraction}")
+    if fraction < 1.0 and kind in ("2d", "tfds"):
+        hint = ("a 2-D mixture has no finite training set" if kind == "2d" else
+                "for a TFDS dataset give a split such as --config.data.split='train[:10%]'")
+        raise UserError(f"--config.data.fraction takes in-memory data or an image folder, not "
+                        f"{name!r}: {hint}")
 
 
 # ---- pipelines ---------------------------------------------------------------------------
@@ -242,12 +268,18 @@ def _array_pipeline(images, batch_size, seed, start_batch, size, labels=None):
         batch, num_parallel_calls=_AUTOTUNE, deterministic=True)
 
 
-def _folder_pipeline(folder, batch_size, seed, start_batch, size, num_examples, labels):
+def _folder_pipeline(folder, batch_size, seed, start_batch, size, num_examples, labels,
+                     fraction):
     """Batches of a folder's images: decoded once into memory if they fit in
     IN_MEMORY_LIMIT, else decoded per batch from the same shuffled indices; with `labels`,
-    each image's class is its subfolder (`folder_classes`)."""
+    each image's class is its subfolder (`folder_classes`); `subset` of them for a fraction
+    below 1."""
     files = _image_files(folder)[:num_examples]
     classes = folder_classes(folder, files)[1] if labels else None
+    if fraction < 1.0:
+        keep = subset(len(files), fraction, seed)
+        files = [files[i] for i in keep]
+        classes = None if classes is None else classes[keep]
     shape = _common_shape(folder, files, size)
 
     def decode(path):

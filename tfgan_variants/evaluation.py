@@ -268,12 +268,14 @@ class Evaluator:
 
 def evaluate_saved_model(path, dataset, *, num_samples=None, metric_names=(),
                          extractor="auto", seed=0, image_size=None, data_dir=None,
-                         inception_weights=None, picture_path=None, title=None):
+                         inception_weights=None, picture_path=None, title=None, raw=False):
     """Metrics of an exported generator against `dataset`, and `test_error` when the export
     holds a classifier (`classify`); optionally writes its picture (titled `title`, default
-    the SavedModel's folder name)."""
+    the SavedModel's folder name). `raw`: the raw G of a run that averages G
+    (`serving_default_raw`), not its average."""
     loaded = export.load(path)
-    sample, latent_dim = export.load_generator(path, loaded)
+    sample, latent_dim = export.load_generator(
+        path, loaded, export.SIGNATURE + (export.RAW if raw else ""))
     evaluator = Evaluator(dataset, num_samples, metric_names, extractor, image_size=image_size,
                           data_dir=data_dir, inception_weights=inception_weights,
                           conditional=export.takes_labels(loaded))
@@ -297,16 +299,18 @@ def exported_model(workdir):
 
 
 def evaluate_workdir(workdir, num_samples=None, seed=0, metric_names=(), extractor="auto",
-                     inception_weights=None):
-    """Metrics of the generator exported in `workdir`; writes <workdir>/eval_samples.png."""
+                     inception_weights=None, raw=False):
+    """Metrics of the generator exported in `workdir` (with `raw`, of the raw G of a run
+    that averages G); writes <workdir>/eval_samples.png (eval_samples_raw.png)."""
     config = load_run_config(workdir)
     saved_model = exported_model(workdir)
+    suffix = "_raw" if raw else ""
     result = evaluate_saved_model(
         saved_model, config.data.name, num_samples=num_samples, metric_names=metric_names,
         extractor=extractor, seed=seed, image_size=config.data.get("image_size") or None,
         data_dir=config.data.get("data_dir") or None, inception_weights=inception_weights,
-        picture_path=os.path.join(workdir, "eval_samples.png"),
-        title=f"{config.variant} on {config.data.name}")
+        picture_path=os.path.join(workdir, f"eval_samples{suffix}.png"),
+        title=f"{config.variant} on {config.data.name}{' (raw G)' if raw else ''}", raw=raw)
     result["variant"] = config.variant
     return result
 

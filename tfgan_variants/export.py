@@ -1,6 +1,8 @@
 """SavedModel export of generators: `serving_default` maps `z` to `images`, or `z` and
 `label` (int32 classes) to `images` for a class-conditional run (a variant may add
-signatures, `GAN.serving_endpoints`; a semi-supervised model adds `classify`).
+signatures, `GAN.serving_endpoints`; a semi-supervised model adds `classify`). For a run
+that averages G's weights (train.ema_decay) the signatures sample the average, and each
+has a twin `<name>_raw` that samples G itself.
 
 The export is written beside its destination and moved into place only when complete, so
 a failure never leaves a half-written or missing `saved_model` where a good one stood.
@@ -15,6 +17,9 @@ import tensorflow as tf
 from tfgan_variants.errors import UserError
 
 SIGNATURE = "serving_default"
+#: The suffix of the raw generator's signatures in the export of a run that averages G
+#: (`serving_default` is then the average's, `serving_default_raw` G's own).
+RAW = "_raw"
 #: A semi-supervised model's classifier: images in [-1, 1] -> logits [N, K].
 CLASSIFY = "classify"
 
@@ -28,10 +33,16 @@ def export_model(model, path):
     # ExportArchive records the variables so that TF1-style loaders (saved_model_cli run)
     # can restore them, which a plain tf.saved_model.save of a Keras 3 model does not.
     archive = keras.export.ExportArchive()
-    for network in model.exported_networks:
+    averaged = model.averaged_generator
+    for network in model.exported_networks + ([] if averaged is None else [averaged]):
         archive.track(network)
-    for name, (function, input_signature) in model.serving_endpoints().items():
-        archive.add_endpoint(name=name, fn=function, input_signature=input_signature)
+    if averaged is not None:
+        for name, endpoint in model.serving_endpoints().items():
+            if name != CLASSIFY:
+                archive.add_endpoint(name=name + RAW, fn=_traced(*endpoint))
+    with model.averaged():
+        for name, endpoint in model.serving_endpoints().items():
+            archive.add_endpoint(name=name, fn=_traced(*endpoint))
     archive.write_out(staging, verbose=False)
     if os.path.exists(path):
         retired = tempfile.mkdtemp(prefix=".saved_model-old-", dir=parent)
@@ -43,6 +54,14 @@ def export_model(model, path):
     return path
 
 
+def _traced(function, input_signature):
+    """`function` as a tf.function traced now, so that it captures the networks the model
+    holds now (G or its average; ExportArchive would trace later)."""
+    traced = tf.function(function, input_signature=input_signature, autograph=False)
+    traced.get_concrete_function()
+    return traced
+
+
 def load(path):
     """The SavedModel at `path` (tf.saved_model.load), or a one-line UserError."""
     try:
@@ -51,14 +70,16 @@ def load(path):
         raise UserError(f"cannot load a SavedModel from {path}: {type(e).__name__}") from None
 
 
-def load_generator(path, loaded=None):
-    """(callable z -> images, latent_dim) from an exported SavedModel (`loaded`: the
-    SavedModel at `path`, already loaded); a class-conditional export's callable takes the
-    classes too, `sample(z, labels=...)` (`takes_labels`)."""
+def load_generator(path, loaded=None, signature=SIGNATURE):
+    """(callable z -> images, latent_dim) of the `signature` of an exported SavedModel
+    (`loaded`: the SavedModel at `path`, already loaded); a class-conditional export's
+    callable takes the classes too, `sample(z, labels=...)` (`takes_labels`)."""
     loaded = loaded if loaded is not None else load(path)
-    if SIGNATURE not in loaded.signatures:
-        raise UserError(f"cannot load a generator SavedModel from {path}: no {SIGNATURE}")
-    serve = loaded.signatures[SIGNATURE]
+    if signature not in loaded.signatures:
+        hint = (": it was trained without an average of G (train.ema_decay 0), so its "
+                f"{SIGNATURE} is the raw G" if signature == SIGNATURE + RAW else "")
+        raise UserError(f"cannot load a generator from {path}: no signature {signature}{hint}")
+    serve = loaded.signatures[signature]
     latent_dim = serve.structured_input_signature[1]["z"].shape[-1]
     if takes_labels(loaded):
         def sample(z, labels):

@@ -68,6 +68,11 @@ class Summaries:
         return self.model.generate(z).numpy()
 
     def sample_picture(self, step):
+        """The grid of the fixed z (the averaged G's, when the run keeps an average)."""
+        with self.model.averaged():
+            return self._sample_picture(step)
+
+    def _sample_picture(self, step):
         if self.model.conditional_classes:
             z, labels, columns = class_grid_inputs(self.config, self.model.conditional_classes)
             return visualize.image_grid(self.model.generate(z, labels=labels).numpy(),

@@ -107,7 +107,8 @@ class Run:
         return data.load(config.data.name, batch_size, seed=config.seed,
                          start_batch=start_batch, split=config.data.split,
                          image_size=config.data.image_size or None,
-                         data_dir=config.data.data_dir or None, labels=self.conditional)
+                         data_dir=config.data.data_dir or None, labels=self.conditional,
+                         fraction=config.data.get("fraction", 1.0))
 
     # -- evaluation during training
     def evaluator(self):
@@ -122,10 +123,12 @@ class Run:
         return self._evaluator
 
     def evaluate(self, step):
-        """Scores the generator now: TensorBoard `eval/*`, a line of eval.jsonl, and a
-        checkpoint in best_checkpoint/ whenever the FID is the lowest so far."""
-        result, _ = self.evaluator().evaluate(self.model.generate, self.config.latent_dim,
-                                              seed=self.config.seed)
+        """Scores the generator now (its average, when the run keeps one): TensorBoard
+        `eval/*`, a line of eval.jsonl, and a checkpoint in best_checkpoint/ whenever the FID
+        is the lowest so far."""
+        with self.model.averaged():
+            result, _ = self.evaluator().evaluate(self.model.generate, self.config.latent_dim,
+                                                  seed=self.config.seed)
         if self.labelled is not None:
             result["test_error"] = self.test_error()
         result["step"] = step

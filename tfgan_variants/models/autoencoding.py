@@ -149,9 +149,9 @@ class BiGAN(AutoencodingGAN):
         return self.encoder(x, training=training)
 
     def _pair_logits(self, real, code, fake, z):
-        """(D(x, E(x)), D(G(z), z))."""
-        return (self.discriminator([real, code], training=True),
-                self.discriminator([fake, z], training=True))
+        """(D(T(x), E(x)), D(T(G(z)), z)), T the augmentation of the images."""
+        return (self.discriminator([self.augment(real), code], training=True),
+                self.discriminator([self.augment(fake), z], training=True))
 
     def discriminator_objective(self, context):
         real, fake = context.discriminator_inputs()
@@ -233,7 +233,8 @@ class VAEGAN(AutoencodingGAN):
         return both[:tf.shape(z_prior)[0]], both[tf.shape(z_prior)[0]:]
 
     def _logits(self, samples):
-        return self.discriminator(samples, training=True)[1]
+        """D's logits of T(samples)."""
+        return self.discriminate(samples)[1]
 
     def discriminator_objective(self, context):
         z_prior = context.z
@@ -257,10 +258,15 @@ class VAEGAN(AutoencodingGAN):
         mean, log_variance = self.posterior(real)
         prior_fake, reconstruction = self._decode(
             z_prior, self.sample_posterior(mean, log_variance))
+        # L_llike compares D's features of x and its reconstruction, without augmentation:
+        # the same transform of both is what the likelihood needs, and D is not trained on
+        # it, so D still judges only augmented images.
         real_features, _ = self.discriminator(real, training=True)
         reconstruction_features, reconstruction_logits = self.discriminator(reconstruction,
                                                                             training=True)
-        _, prior_logits = self.discriminator(prior_fake, training=True)
+        if self.augment_policy:
+            reconstruction_logits = self._logits(reconstruction)
+        prior_logits = self._logits(prior_fake)
         prior = losses.gaussian_kl_loss(mean, log_variance)
         llike = losses.feature_nll_loss(real_features, reconstruction_features)
         gan = losses.vae_gan_decoder_gan_loss(prior_logits, reconstruction_logits,

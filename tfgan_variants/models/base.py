@@ -33,7 +33,12 @@ Three properties hold for every variant because they live here:
   `class_conditional`) gets (images, labels) batches whose labels are sliced with the images.
   G and D are then called on [x, label] through `generate` and `discriminate`, and the classes
   of G's samples are `Context.fake_labels`.
+
+Two recipes apply to every variant from here: differentiable augmentation of D's inputs in
+`discriminate` (`augment.py`), and an average of G's weights kept after every step and
+sampled within `averaged()` (`averaging.py`).
 """
+import contextlib
 import functools
 import inspect
 import threading
@@ -41,7 +46,7 @@ import threading
 import keras
 import tensorflow as tf
 
-from tfgan_variants import distribution, networks, replicas
+from tfgan_variants import augment as augment_module, averaging, distribution, networks, replicas
 from tfgan_variants.errors import ConfigError
 from tfgan_variants.models.guard import DivergenceGuard
 from tfgan_variants.models.update import Context, Update
@@ -82,6 +87,14 @@ class GAN(keras.Model):
         conditional_classes: K > 0 for a class-conditional model, whose G and D take
             [x, label] (`networks.build` with num_classes K); 0 (the default) for an
             unconditional one.
+        augment: a DiffAugment policy ('translation,cutout,color', `augment.parse_policy`)
+            applied to every input of D in training mode (`discriminate`); '' is off.
+        averaged_generator: a second network of G's architecture that holds the exponential
+            moving average of G's weights (`averaging.py`); None keeps no average.
+        ema_decay: beta of the average, theta_EMA <- beta theta_EMA + (1 - beta) theta.
+        ema_start: the training step from which G is averaged; a copy of G before it.
+        ema_standing_batches: batches of the averaged generator's own samples its batch-norm
+            statistics are recomputed on before each use (0: G's statistics, copied).
     """
 
     #: Names of the scalars the model logs; a variant that logs more extends this tuple.
@@ -137,7 +150,8 @@ class GAN(keras.Model):
     def __init__(self, generator, discriminator, latent_dim, *, n_critic=1,
                  generator_batch_multiplier=1, seed=0, instance_noise=0.0,
                  instance_noise_steps=None, metric_names=None, conditional_classes=0,
-                 **kwargs):
+                 augment="", averaged_generator=None, ema_decay=0.999, ema_start=0,
+                 ema_standing_batches=0, **kwargs):
         super().__init__(**kwargs)
         if conditional_classes and not self.class_conditional:
             raise ConfigError(f"{type(self).__name__} has no class-conditional form")
@@ -155,6 +169,18 @@ class GAN(keras.Model):
         self.instance_noise = float(instance_noise)
         self.instance_noise_steps = instance_noise_steps
         self.conditional_classes = int(conditional_classes)
+        self.augment_policy = augment_module.parse_policy(augment)
+        if not 0.0 <= ema_decay < 1.0 or ema_start < 0 or ema_standing_batches < 0:
+            raise ConfigError("ema_decay must be in [0, 1), ema_start and ema_standing_batches "
+                              f">= 0 (got {ema_decay}, {ema_start}, {ema_standing_batches})")
+        if averaged_generator is not None:
+            averaging.check_same_architecture(averaged_generator, generator)
+            averaging.copy(averaged_generator, generator)
+            averaged_generator.trainable = False
+        self.averaged_generator = averaged_generator
+        self.ema_decay = float(ema_decay)
+        self.ema_start = int(ema_start)
+        self.ema_standing_batches = int(ema_standing_batches)
         if metric_names is not None:
             self.metric_names = tuple(metric_names)
         self.trackers = {name: keras.metrics.Mean(name=name) for name in self.metric_names}
@@ -237,6 +263,11 @@ class GAN(keras.Model):
     def random_uniform(self, shape):
         return self._draw(tf.random.stateless_uniform, shape)
 
+    def random_integers(self, shape, low, high):
+        """int32 values uniform on low..high - 1."""
+        return self._draw(functools.partial(tf.random.stateless_uniform, minval=low,
+                                            maxval=high), shape, tf.int32)
+
     def shared_uniform(self, shape):
         """U[0, 1) values of `shape`, the same on every replica: a random choice that
         belongs to the whole step, not to one replica's rows."""
@@ -248,9 +279,7 @@ class GAN(keras.Model):
 
     def sample_labels(self, batch_size):
         """Classes uniform on 0..K-1, int32 [batch_size] (a conditional model)."""
-        uniform = functools.partial(tf.random.stateless_uniform, minval=0,
-                                    maxval=self.conditional_classes)
-        return self._draw(uniform, [batch_size], tf.int32)
+        return self.random_integers([batch_size], 0, self.conditional_classes)
 
     def instance_noise_std(self):
         """s_t = s_0 max(0, 1 - t / (T - 1)): s_0 at step 0, 0 at the last step T - 1."""
@@ -273,8 +302,20 @@ class GAN(keras.Model):
         return self.generator(self._with_labels(z, labels), training=training)
 
     def discriminate(self, samples, labels=None, training=True):
-        """D's raw output on `samples`, of the classes `labels` for a conditional model."""
+        """D's raw output on `samples`, of the classes `labels` for a conditional model; in
+        training mode on T(samples), their augmentation (`augment`)."""
+        if training:
+            samples = self.augment(samples)
         return self.discriminator(self._with_labels(samples, labels), training=training)
+
+    def augment(self, samples):
+        """T(samples), the run's DiffAugment policy with fresh draws (Zhao et al. 2020);
+        samples unchanged when the policy is empty. A variant that calls its D otherwise than
+        through `discriminate` augments what D reads, and what its objective compares with
+        D's outputs, here."""
+        if not self.augment_policy:
+            return samples
+        return augment_module.apply(samples, self.augment_policy, self)
 
     def _with_labels(self, x, labels):
         """A network's input: x, or [x, labels] for a conditional model."""
@@ -291,6 +332,41 @@ class GAN(keras.Model):
         if self.conditional_classes:
             return self.generate(context.z, training=True, labels=context.fake_labels)
         return self.generate(context.z, training=True)
+
+    @contextlib.contextmanager
+    def averaged(self):
+        """Within, G is the average of its weights (`averaged_generator`), with its standing
+        batch-norm statistics recomputed first: what the sample grids, the evaluations and
+        `serving_default` use. Nothing changes without an average. G is swapped in as a
+        plain attribute (no tracking), so that every variant's `generate` samples it."""
+        average = self.averaged_generator
+        if average is None:
+            yield
+            return
+        raw = self.generator
+        object.__setattr__(self, "generator", average)
+        try:
+            if self.ema_standing_batches:
+                averaging.standing_statistics(average, self._standing_sample,
+                                              self.ema_standing_batches, self.latent_dim)
+            yield
+        finally:
+            object.__setattr__(self, "generator", raw)
+
+    def _standing_sample(self, z):
+        """G's samples of z in training mode, every class alike for a conditional model."""
+        if not self.conditional_classes:
+            return self.generate(z, training=True)
+        labels = tf.range(tf.shape(z)[0]) % self.conditional_classes
+        return self.generate(z, training=True, labels=labels)
+
+    def update_average(self):
+        """After a training step: one step of G's average (`averaging.update`), a copy of G
+        before `ema_start`."""
+        if self.averaged_generator is None:
+            return
+        decay = tf.where(self.step >= self.ema_start, self.ema_decay, 0.0)
+        averaging.update(self.averaged_generator, self.generator, decay)
 
     @property
     def exported_networks(self):
@@ -414,6 +490,7 @@ class GAN(keras.Model):
                               labels=labels[taken::slices] if sliced else None)
             taken += update.uses_real
             logs.update(self.apply_update(update, context))
+        self.update_average()
         self.steps_done.assign_add(1)
         unknown = set(logs) - set(self.trackers)
         if unknown:

@@ -102,8 +102,8 @@ class SoftmaxGAN(GAN):
     def generator_objective(self, context):
         fake = context.fake
         loss = losses.softmax_generator_loss(
-            global_batch(self.discriminator(context.real, training=True)),
-            global_batch(self.discriminator(fake, training=True)))
+            global_batch(self.discriminate(context.real)),
+            global_batch(self.discriminate(fake)))
         return loss, {"g_loss": loss}
 
 

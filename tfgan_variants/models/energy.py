@@ -78,7 +78,10 @@ class AutoencoderGAN(GAN):
                                aggregation="only_first_replica")
 
     def autoencode(self, samples):
-        """(per-example energies [batch], encoder codes [batch, code_dim])."""
+        """(per-example energies [batch], encoder codes [batch, code_dim]) of T(samples),
+        their augmentation (`GAN.augment`), which is also what the autoencoder must
+        reconstruct."""
+        samples = self.augment(samples)
         reconstruction, code = self.discriminator(samples, training=True)
         return losses.autoencoder_energy(samples, reconstruction, self.energy_norm), code
 
@@ -400,7 +403,7 @@ class LossSensitiveGAN(GAN):
 
     def loss_function(self, samples, training=True):
         """L_theta(x) = ReLU(D(x)) (or softplus), per example."""
-        output = tf.cast(self.discriminator(samples, training=training), tf.float32)
+        output = tf.cast(self.discriminate(samples, training=training), tf.float32)
         return self.activation(tf.reshape(output, [tf.shape(output)[0]]))
 
     def discriminator_objective(self, context):

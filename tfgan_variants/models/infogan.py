@@ -105,15 +105,16 @@ class InfoGAN(GAN):
 
     def discriminator_objective(self, context):
         real, fake = context.discriminator_inputs()
-        real_logits = self.discriminator(real, training=True)
-        features, fake_logits = self.critic_with_features(fake, training=True)
+        real_logits = self.discriminate(real)
+        features, fake_logits = self.critic_with_features(self.augment(fake), training=True)
         d_loss = losses.minimax_discriminator_loss(real_logits, fake_logits)
         information = self._information(context, features)
         return (d_loss - self.information_weight * information,
                 {"d_loss": d_loss, "information": information})
 
     def generator_objective(self, context):
-        features, fake_logits = self.critic_with_features(context.fake, training=True)
+        features, fake_logits = self.critic_with_features(self.augment(context.fake),
+                                                          training=True)
         g_loss = losses.non_saturating_generator_loss(fake_logits)
         information = self._information(context, features)
         return g_loss - self.information_weight * information, {"g_loss": g_loss}

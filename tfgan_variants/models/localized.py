@@ -162,10 +162,10 @@ class LocalizedGAN(GAN):
 
     def local_objective(self, fake, real, reconstruction, jacobian):
         """(loss, logs) of G for G(x, z), x, G(x, 0) and J_x (module doc)."""
-        gan = losses.non_saturating_generator_loss(self.discriminator(fake, training=True))
+        gan = losses.non_saturating_generator_loss(self.discriminate(fake))
         if self.theta:
             gan += self.theta * losses.non_saturating_generator_loss(
-                self.discriminator(reconstruction, training=True))
+                self.discriminate(reconstruction))
         prior, logs = self.local_prior(real, reconstruction, jacobian)
         return gan + prior, {"g_loss": gan, **logs}
 

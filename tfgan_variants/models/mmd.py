@@ -67,7 +67,8 @@ class MMDGAN(CriticWarmup):
         return super().critic_variables + self.decoder.trainable_variables
 
     def discriminator_objective(self, context):
-        real, fake = context.discriminator_inputs()
+        # The decoder reconstructs what the critic read: T(x) under augmentation.
+        real, fake = (self.augment(x) for x in context.discriminator_inputs())
         real_codes = self.discriminator(real, training=True)
         fake_codes = self.discriminator(fake, training=True)
         error = (losses.reconstruction_error(real, self.decoder(real_codes, training=True))
@@ -83,8 +84,8 @@ class MMDGAN(CriticWarmup):
 
     def generator_objective(self, context):
         fake = context.fake
-        real_codes = global_batch(self.discriminator(context.real, training=True))
-        fake_codes = global_batch(self.discriminator(fake, training=True))
+        real_codes = global_batch(self.discriminate(context.real))
+        fake_codes = global_batch(self.discriminate(fake))
         loss = losses.mmd_gan_generator_loss(real_codes, fake_codes, self.sigmas, self.rank_weight)
         return loss, {"g_loss": loss}
 
@@ -112,7 +113,7 @@ class CramerGAN(GAN):
         self.gp_weight = float(gp_weight)
 
     def _features(self, samples):
-        return self.discriminator(samples, training=True)
+        return self.discriminate(samples)
 
     def _second_fake_features(self, like):
         """h(x'_g) for a fresh batch x'_g of the size of `like`."""
@@ -126,7 +127,7 @@ class CramerGAN(GAN):
         points = penalties.interpolate(real, fake, self.random_uniform([tf.shape(real)[0]]))
 
         def critic(x, training=True):
-            return losses.cramer_critic(self.discriminator(x, training=training), h_fake2)
+            return losses.cramer_critic(self.discriminate(x, training=training), h_fake2)
 
         penalty = penalties.gradient_penalty(critic, points)
         return loss + self.gp_weight * penalty, {"d_loss": loss, "gradient_penalty": penalty}

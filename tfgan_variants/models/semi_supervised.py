@@ -87,14 +87,12 @@ class SemiSupervised(GAN):
 
     def supervised_loss(self, context):
         images, labels = context.labelled
-        return losses.supervised_cross_entropy(self.discriminator(images, training=True),
-                                               labels)
+        return losses.supervised_cross_entropy(self.discriminate(images), labels)
 
     def discriminator_objective(self, context):
         supervised = self.supervised_loss(context)
         unsupervised = losses.semi_supervised_discriminator_loss(
-            self.discriminator(context.real, training=True),
-            self.discriminator(context.fake, training=True))
+            self.discriminate(context.real), self.discriminate(context.fake))
         loss = supervised + self.unlabelled_weight * unsupervised
         return loss, {"d_loss": loss, "supervised": supervised, "unsupervised": unsupervised}
 
@@ -237,6 +235,6 @@ class LocalizedSemiSupervisedGAN(SemiSupervised, LocalizedGAN):
             kept = self.local(images, tf.zeros([tf.shape(images)[0], self.latent_dim]),
                               training=True)
             logs["label_maintenance"] = losses.supervised_cross_entropy(
-                self.discriminator(kept, training=True), labels)
+                self.discriminate(kept), labels)
             loss += self.label_weight * logs["label_maintenance"]
         return loss, logs
