@@ -8,6 +8,9 @@ the engine's replica and resume guarantees, and through the export, whose `servi
 samples the average and `serving_default_raw` G itself.
 """
 
+import json
+import os
+
 import keras
 import numpy as np
 import pytest
@@ -234,6 +237,22 @@ def test_a_run_with_both_recipes_resumes_exactly_and_exports_both_generators(tmp
     with run.model.averaged():
         np.testing.assert_allclose(averaged, run.model.generate(z), atol=1e-5)
     assert np.abs(averaged - raw).max() > 1e-4
+
+
+def test_eval_py_raw_scores_g_itself(tmp_path):
+    """eval.py --raw on a run with an average: G's own samples, beside the average's files."""
+    config = helpers.tiny("ns_gan", "ring8", 2)
+    config.train.ema_decay = 0.5
+    run = training.train(config, tmp_path / "run", verbose=0)
+    workdir = str(run.workdir.path)
+    process = helpers.cli("--raw", f"--workdir={workdir}", "--num_samples=500",
+                          script="eval.py")
+    assert process.returncode == 0, process.stderr[-2000:]
+    raw = json.loads(process.stdout.strip().splitlines()[-1])
+    assert raw["signature"] == "serving_default_raw"
+    assert os.path.exists(os.path.join(workdir, "eval_raw.json"))
+    assert os.path.exists(os.path.join(workdir, "eval_samples_raw.png"))
+    assert not os.path.exists(os.path.join(workdir, "eval.json"))
 
 
 def test_eval_raw_of_a_run_without_an_average_is_a_one_line_error(tmp_path):

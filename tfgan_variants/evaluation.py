@@ -274,12 +274,14 @@ def evaluate_saved_model(path, dataset, *, num_samples=None, metric_names=(),
     the SavedModel's folder name). `raw`: the raw G of a run that averages G
     (`serving_default_raw`), not its average."""
     loaded = export.load(path)
-    sample, latent_dim = export.load_generator(
-        path, loaded, export.SIGNATURE + (export.RAW if raw else ""))
+    signature = export.SIGNATURE + (export.RAW if raw else "")
+    sample, latent_dim = export.load_generator(path, loaded, signature)
     evaluator = Evaluator(dataset, num_samples, metric_names, extractor, image_size=image_size,
                           data_dir=data_dir, inception_weights=inception_weights,
                           conditional=export.takes_labels(loaded))
     result, samples = evaluator.evaluate(sample, latent_dim, seed)
+    if raw:
+        result["signature"] = signature
     error = saved_model_test_error(path, dataset, loaded)
     if error is not None:
         result["test_error"] = error
