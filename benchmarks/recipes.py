@@ -1,19 +1,24 @@
 """The two training recipes on Fashion-MNIST at the benchmark budget (3,000 generator updates,
-width 32, 10,000 samples on the domain classifier), each against the same runs without it:
+width 32, 10,000 samples on the domain classifier), each against the same runs without it.
 
-* an average of G's weights (train.ema_decay 0.999 from step 1,000, standing batch-norm
-  statistics on 16 batches) for sngan, wgan_gp and sphere_gan;
-* DiffAugment (train.augment translation,cutout,color) for sngan and wgan_gp, on 10% of the
-  training split (data.fraction 0.1, 6,000 images) and on all of it.
+Every run keeps an average of G (train.ema_decay 0.999 from step 1,000, standing batch-norm
+statistics on 16 batches) and is scored twice: G itself (`eval.py --raw`) and its average.
+The average never feeds back into training, so G trains bit for bit as in a run without it
+(tests/test_recipes.py): the two columns compare the average with the raw G of the same run.
+DiffAugment (train.augment translation,cutout,color) is compared across rows:
+
+| row | data | DiffAugment | variants |
+| --- | --- | --- | --- |
+| `<variant>` | the whole training split | off | sngan, wgan_gp, sphere_gan |
+| `<variant>_frac10` | 10% of it (data.fraction 0.1, 6,000 images) | off | sngan, wgan_gp |
+| `<variant>_frac10_diffaug` | 10% of it | on | sngan, wgan_gp |
+| `<variant>_diffaug` | the whole split | on | sngan, wgan_gp |
 
     python benchmarks/recipes.py --parallel=1 --record=docs/results/recipes_runs
-    python benchmarks/recipes.py --quick      # smoke test: sngan, 50 steps, both recipes
+    python benchmarks/recipes.py --quick      # smoke test: sngan, 50 steps, every row
 
-Rows are named `<variant>` (neither recipe, the whole split), `<variant>_ema`,
-`<variant>_frac10` (10% of the split), `<variant>_frac10_diffaug` and `<variant>_diffaug`.
-Writes docs/results/recipes.{md,json} and seed 0's samples per row in docs/results/recipes/.
-A run with the average evaluates the average (its `serving_default`); the raw G of such a
-run trains exactly as a run without the recipe (tests/test_recipes.py), the `<variant>` row.
+Writes docs/results/recipes.{md,json} and seed 0's samples (of the average) per row in
+docs/results/recipes/. Runs are recorded with --record, so the table can span sittings.
 """
 import os
 import sys
@@ -24,33 +29,34 @@ import runner  # noqa: E402
 from absl import app, flags  # noqa: E402
 
 FLAGS = runner.Flags("recipes", seeds=3, steps=3000,
-                     quick_text="sngan, 50 steps, 500 samples, one row per recipe")
+                     quick_text="sngan, 50 steps, 500 samples, every row")
 _WIDTH = flags.DEFINE_integer("width", 32, "Channel width of every variant's networks.")
 _NUM_SAMPLES = flags.DEFINE_integer("num_samples", 10000, "Generated samples per evaluation.")
 
 EMA_VARIANTS = ("sngan", "wgan_gp", "sphere_gan")
 AUGMENT_VARIANTS = ("sngan", "wgan_gp")
 POLICY = "translation,cutout,color"
-#: The overrides of each recipe row, by the suffix of its label.
-RECIPES = {
-    "": (),
-    "_ema": (("train.ema_decay", 0.999), ("train.ema_start", 1000)),
+#: The average every run keeps (the quick mode starts it within its 50 steps).
+AVERAGE = (("train.ema_decay", 0.999), ("train.ema_start", 1000))
+#: The overrides of each DiffAugment row, by the suffix of its label.
+AUGMENT_ROWS = {
     "_frac10": (("data.fraction", 0.1),),
     "_frac10_diffaug": (("data.fraction", 0.1), ("train.augment", POLICY)),
     "_diffaug": (("train.augment", POLICY),),
 }
-COLUMNS = (("fid", "FID", 1), ("kid", "KID", 0), ("inception_score", "IS", 2),
-           ("precision", "precision", 3), ("recall", "recall", 3))
+COLUMNS = (("raw_fid", "FID, G", 1), ("fid", "FID, G's average", 1),
+           ("raw_inception_score", "IS, G", 2), ("inception_score", "IS, G's average", 2),
+           ("raw_precision", "precision, G", 3), ("raw_recall", "recall, G", 3))
 
 
-def rows(variants_ema, variants_augment):
+def rows(ema_variants, augment_variants):
     """[(label, variant, overrides)] of the table, in order."""
     wanted = []
-    for variant in dict.fromkeys(variants_ema + variants_augment):
-        suffixes = [""] + (["_ema"] if variant in variants_ema else []) \
-            + (["_frac10", "_frac10_diffaug", "_diffaug"] if variant in variants_augment
-               else [])
-        wanted += [(variant + suffix, variant, RECIPES[suffix]) for suffix in suffixes]
+    for variant in dict.fromkeys(ema_variants + augment_variants):
+        wanted.append((variant, variant, ()))
+        if variant in augment_variants:
+            wanted += [(variant + suffix, variant, overrides)
+                       for suffix, overrides in AUGMENT_ROWS.items()]
     return wanted
 
 
@@ -60,14 +66,12 @@ def main(argv):
     seeds, steps, samples = ((1, 50, 500) if quick else
                              (FLAGS.seeds.value, FLAGS.steps.value, _NUM_SAMPLES.value))
     chosen = FLAGS.variants.value
-    ema = tuple(v for v in EMA_VARIANTS if not chosen or v in chosen)
-    augmented = tuple(v for v in AUGMENT_VARIANTS if not chosen or v in chosen)
-    if quick:
-        ema, augmented = ("sngan",), ("sngan",)
-    common = (("networks.width", _WIDTH.value), ("eval.every", 0)) \
+    ema = ("sngan",) if quick else tuple(v for v in EMA_VARIANTS if not chosen or v in chosen)
+    augmented = ("sngan",) if quick else tuple(v for v in AUGMENT_VARIANTS
+                                               if not chosen or v in chosen)
+    average = (("train.ema_decay", 0.999), ("train.ema_start", 10)) if quick else AVERAGE
+    common = average + (("networks.width", _WIDTH.value), ("eval.every", 0)) \
         + FLAGS.train_overrides(steps, every=1000)
-    if quick:   # the average starts within the 50 steps
-        common += (("train.ema_start", 10),)
     table_rows = rows(ema, augmented)
     jobs = [runner.Job(variant, "fashion_mnist", seed, overrides + common, label=label)
             for label, variant, overrides in table_rows for seed in range(seeds)]
@@ -78,9 +82,10 @@ def main(argv):
     markdown, _ = runner.table(results, labels, {"fashion_mnist": COLUMNS})
     caption = (f"{steps} generator updates; batch 64, networks of width {_WIDTH.value}, "
                f"{runner.seeds_text(seeds)}; {samples} samples against the test split on the "
-               "domain classifier. `_ema`: G's average (decay 0.999 from step 1,000, standing "
-               "batch-norm statistics), evaluated in place of G; `_frac10`: 6,000 training images "
-               f"(data.fraction 0.1, drawn with the run's seed); `_diffaug`: DiffAugment "
+               "domain classifier. Every run keeps an average of G (decay 0.999 from step "
+               "1,000, standing batch-norm statistics), which does not change G's training: "
+               "each row scores G itself and its average. `_frac10`: 6,000 training images "
+               "(data.fraction 0.1, drawn with the run's seed); `_diffaug`: DiffAugment "
                f"{POLICY} on every input of D. Each run's wall time is in the JSON; on "
                f"{runner.cpu_description()}.")
     text = f"{caption}\n\n{markdown}\n"

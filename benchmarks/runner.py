@@ -110,6 +110,12 @@ class Job:
                  f"--workdir={self.workdir(root)}", f"--config.seed={self.seed}"]
                 + [f"--config.{key}={value}" for key, value in overrides])
 
+    @property
+    def averages_g(self):
+        """Whether the run keeps an average of G (train.ema_decay > 0): it is then scored twice,
+        the average (eval.py) and G itself (eval.py --raw, its metrics as `raw_<metric>`)."""
+        return float(dict(self.overrides).get("train.ema_decay", 0.0)) > 0
+
     def eval_command(self, root, eval_flags=()):
         return ([sys.executable, os.path.join(ROOT, "eval.py"),
                  f"--workdir={self.workdir(root)}"] + list(eval_flags))
@@ -254,9 +260,17 @@ def run_job(job, root, eval_flags=(), timeout=6 * 3600, runs_at_a_time=1, record
 
 
 def _evaluate(job, root, flags, log_path, timeout):
-    """eval.py's metrics (its output's last line) for the run `job`."""
-    return json.loads(_run(job.eval_command(root, flags), log_path,
-                           timeout).strip().splitlines()[-1])
+    """eval.py's metrics (its output's last line) for the run `job`; for a run that averages
+    G, also those of G itself as `raw_<metric>`."""
+    def scores(extra=()):
+        return json.loads(_run(job.eval_command(root, list(flags) + list(extra)), log_path,
+                               timeout).strip().splitlines()[-1])
+
+    metrics = scores()
+    if job.averages_g:
+        metrics.update({f"raw_{name}": value for name, value in scores(["--raw"]).items()
+                        if isinstance(value, (int, float)) and not isinstance(value, bool)})
+    return metrics
 
 
 def _evaluated_again(job, root, cached, flags, log_path, timeout):

@@ -57,6 +57,22 @@ def test_conditional_quick(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.long   # four runs, each evaluated twice: about 6 minutes on 2 cores
+def test_recipes_quick(tmp_path):
+    out, table, results = run_quick("recipes", tmp_path, "--parallel=1")
+    assert "| variant | FID, G | FID, G's average |" in table
+    assert [r["label"] for r in results] == ["sngan", "sngan_frac10", "sngan_frac10_diffaug",
+                                             "sngan_diffaug"]
+    for result in results:
+        # Both generators scored, and they differ: the average started at step 10.
+        assert result["raw_fid"] > 0 and result["fid"] > 0 and result["raw_fid"] != result["fid"]
+        assert "--config.train.ema_decay=0.999" in result["command"]
+    assert "--config.data.fraction=0.1" in results[1]["command"]
+    assert "--config.train.augment=translation,cutout,color" in results[2]["command"]
+    assert os.path.exists(os.path.join(out, "recipes", "fashion_mnist_sngan_diffaug.png"))
+
+
+@pytest.mark.slow
 def test_fid_curve_quick(tmp_path):
     out, table, results = run_quick("fid_curve", tmp_path)
     (result,) = results
