@@ -47,6 +47,8 @@ def test_fashion_mnist_quick(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.long   # 1.9 minutes; the shared runner is fashion_mnist_quick's, and the
+#                     conditional training and export are the saved_model_cli test's
 def test_conditional_quick(tmp_path):
     out, table, results = run_quick("conditional", tmp_path, "--variants=sngan")
     assert "| variant | class accuracy | FID | intra-class FID | IS |" in table

@@ -10,6 +10,7 @@ from helpers import learns_grid25, long, works_on
 
 
 @pytest.mark.slow
+@pytest.mark.long   # 4.5 minutes on 2 cores: left out of CI to fit its time
 def test_wgan_covers_grid25(tmp_path):
     learns_grid25(tmp_path, "wgan")
 
