@@ -68,8 +68,7 @@ def translation(images, draws):
         shifts.append(draws.random_integers([n], -limit, limit + 1))
     images, rows_valid = _shift(images, shifts[0], height, axis=1)
     images, cols_valid = _shift(images, shifts[1], width, axis=2)
-    mask = tf.logical_and(rows_valid[:, :, None, None], cols_valid[:, None, :, None])
-    return images * tf.cast(mask, images.dtype)
+    return images * _grid_mask(rows_valid, cols_valid, images.dtype)
 
 
 def _shift(images, shift, size, axis):
@@ -93,8 +92,13 @@ def cutout(images, draws):
         start = draws.random_integers([n], 0, size + (1 - side % 2)) - side // 2
         index = tf.range(size)[None, :]
         inside.append(tf.logical_and(index >= start[:, None], index < start[:, None] + side))
-    cut = tf.logical_and(inside[0][:, :, None, None], inside[1][:, None, :, None])
-    return images * tf.cast(tf.logical_not(cut), images.dtype)
+    return images * (1.0 - _grid_mask(inside[0], inside[1], images.dtype))
+
+
+def _grid_mask(rows, cols, dtype):
+    """[n, H, W, 1] of 1 where row i of rows [n, H] and column j of cols [n, W] are both
+    true, else 0."""
+    return tf.cast(tf.logical_and(rows[:, :, None, None], cols[:, None, :, None]), dtype)
 
 
 _TRANSFORMS = {"color": color, "translation": translation, "cutout": cutout}
