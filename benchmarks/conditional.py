@@ -51,10 +51,10 @@ def main(argv):
                 "leaves it out, as the published runs shared the cores with other work.")
 
     variants = FLAGS.variants_or(QUICK_VARIANTS if FLAGS.quick.value else VARIANTS)
-    runner.fashion_mnist_benchmark(FLAGS, _TABLE.value, variants, COLUMNS, caption,
-                                   width=_WIDTH.value, num_samples=_NUM_SAMPLES.value,
-                                   overrides=(("data.conditional", True),),
-                                   variant_overrides=VARIANT_OVERRIDES)
+    runner.fashion_mnist_benchmark(FLAGS, _TABLE.value,
+                                   runner.variant_rows(variants, VARIANT_OVERRIDES), COLUMNS,
+                                   caption, width=_WIDTH.value, num_samples=_NUM_SAMPLES.value,
+                                   overrides=(("data.conditional", True),))
 
 
 if __name__ == "__main__":

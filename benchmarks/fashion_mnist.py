@@ -43,8 +43,9 @@ def main(argv):
                 f"{os.cpu_count()} cores, {runner.wall_time_note(results)}.")
 
     variants = FLAGS.variants_or(QUICK_VARIANTS if FLAGS.quick.value else VARIANTS)
-    runner.fashion_mnist_benchmark(FLAGS, "fashion_mnist", variants, COLUMNS, caption,
-                                   width=_WIDTH.value, num_samples=_NUM_SAMPLES.value)
+    runner.fashion_mnist_benchmark(FLAGS, "fashion_mnist", runner.variant_rows(variants),
+                                   COLUMNS, caption, width=_WIDTH.value,
+                                   num_samples=_NUM_SAMPLES.value)
 
 
 if __name__ == "__main__":

@@ -63,37 +63,25 @@ def rows(ema_variants, augment_variants):
 def main(argv):
     del argv
     quick = FLAGS.quick.value
-    seeds, steps, samples = ((1, 50, 500) if quick else
-                             (FLAGS.seeds.value, FLAGS.steps.value, _NUM_SAMPLES.value))
     chosen = FLAGS.variants.value
     ema = ("sngan",) if quick else tuple(v for v in EMA_VARIANTS if not chosen or v in chosen)
     augmented = ("sngan",) if quick else tuple(v for v in AUGMENT_VARIANTS
                                                if not chosen or v in chosen)
     average = (("train.ema_decay", 0.999), ("train.ema_start", 10)) if quick else AVERAGE
-    common = average + (("networks.width", _WIDTH.value), ("eval.every", 0)) \
-        + FLAGS.train_overrides(steps, every=1000)
-    table_rows = rows(ema, augmented)
-    jobs = [runner.Job(variant, "fashion_mnist", seed, overrides + common, label=label)
-            for label, variant, overrides in table_rows for seed in range(seeds)]
-    labels = [label for label, _, _ in table_rows]
-    print(f"{len(jobs)} runs of {steps} steps, {FLAGS.parallel.value} at a time; workdirs in "
-          f"{FLAGS.root_dir}")
-    results = FLAGS.run(jobs, eval_flags=[f"--num_samples={samples}"])
-    markdown, _ = runner.table(results, labels, {"fashion_mnist": COLUMNS})
-    caption = (f"{steps} generator updates; batch 64, networks of width {_WIDTH.value}, "
-               f"{runner.seeds_text(seeds)}; {samples} samples against the test split on the "
-               "domain classifier. Every run keeps an average of G (decay 0.999 from step "
-               "1,000, standing batch-norm statistics), which does not change G's training: "
-               "each row scores G itself and its average. `_frac10`: 6,000 training images "
-               "(data.fraction 0.1, drawn with the run's seed); `_diffaug`: DiffAugment "
-               f"{POLICY} on every input of D. Each run's wall time is in the JSON; on "
-               f"{runner.cpu_description()}.")
-    text = f"{caption}\n\n{markdown}\n"
-    runner.write_outputs(FLAGS.out_dir, "recipes", results, text)
-    pictures = runner.collect_pictures(labels, ["fashion_mnist"], FLAGS.root_dir,
-                                       FLAGS.out_dir, "recipes")
-    print("\n" + text)
-    print(f"table: {os.path.join(FLAGS.out_dir, 'recipes.md')}; pictures: {pictures}")
+
+    def caption(steps, seeds, samples, results):
+        return (f"{steps} generator updates; batch 64, networks of width {_WIDTH.value}, "
+                f"{runner.seeds_text(seeds)}; {samples} samples against the test split on the "
+                "domain classifier. Every run keeps an average of G (decay 0.999 from step "
+                "1,000, standing batch-norm statistics), which does not change G's training: "
+                "each row scores G itself and its average. `_frac10`: 6,000 training images "
+                "(data.fraction 0.1, drawn with the run's seed); `_diffaug`: DiffAugment "
+                f"{POLICY} on every input of D. Each run's wall time is in the JSON; on "
+                f"{runner.cpu_description()}.")
+
+    runner.fashion_mnist_benchmark(FLAGS, "recipes", rows(ema, augmented), COLUMNS, caption,
+                                   width=_WIDTH.value, num_samples=_NUM_SAMPLES.value,
+                                   overrides=average)
 
 
 if __name__ == "__main__":

@@ -380,11 +380,18 @@ def run_all(jobs, root, *, parallel=1, fresh=False, eval_flags=(), record=None):
         return list(pool.map(one, jobs))
 
 
-def fashion_mnist_benchmark(flags, name, variants, columns, caption, *, width, num_samples,
-                            overrides=(), variant_overrides=None):
-    """Trains `variants` on Fashion-MNIST, each with its own config, `overrides` (and its
-    entry of `variant_overrides`, {variant: overrides}), networks of `width` and the flags'
-    budget (--quick: one seed, 50 steps, 500 samples), evaluates every run on `num_samples`
+def variant_rows(variants, variant_overrides=None):
+    """The rows of `fashion_mnist_benchmark` for `variants`, each named after its variant
+    and with its entry of `variant_overrides` ({variant: overrides})."""
+    own = variant_overrides or {}
+    return [(variant, variant, tuple(own.get(variant, ()))) for variant in variants]
+
+
+def fashion_mnist_benchmark(flags, name, rows, columns, caption, *, width, num_samples,
+                            overrides=()):
+    """Trains each row (label, variant, its overrides) on Fashion-MNIST with the variant's
+    own config, `overrides` then the row's, networks of `width` and the flags' budget
+    (--quick: one seed, 50 steps, 500 samples), evaluates every run on `num_samples`
     samples, and writes <out>/<name>.{md,json}: `caption(steps, seeds, samples, results)`
     over the table of `columns`, and seed 0's pictures."""
     quick = flags.quick.value
@@ -393,17 +400,16 @@ def fashion_mnist_benchmark(flags, name, variants, columns, caption, *, width, n
     root, out = flags.root_dir, flags.out_dir
     common = (("networks.width", width), ("eval.every", 0)) \
         + flags.train_overrides(steps, every=1000)
-    own = variant_overrides or {}
-    jobs = [Job(variant, "fashion_mnist", seed,
-                tuple(overrides) + tuple(own.get(variant, ())) + common)
-            for variant in variants for seed in range(seeds)]
+    jobs = [Job(variant, "fashion_mnist", seed, tuple(overrides) + own + common, label=label)
+            for label, variant, own in rows for seed in range(seeds)]
+    labels = [label for label, _, _ in rows]
     print(f"{len(jobs)} runs of {steps} steps, {flags.parallel.value} at a time; workdirs "
           f"in {root}")
     results = flags.run(jobs, eval_flags=[f"--num_samples={samples}"])
-    markdown, _ = table(results, variants, {"fashion_mnist": columns})
+    markdown, _ = table(results, labels, {"fashion_mnist": columns})
     text = f"{caption(steps, seeds, samples, results)}\n\n{markdown}\n"
     write_outputs(out, name, results, text)
-    pictures = collect_pictures(variants, ["fashion_mnist"], root, out, name)
+    pictures = collect_pictures(labels, ["fashion_mnist"], root, out, name)
     print("\n" + text)
     print(f"table: {os.path.join(out, name + '.md')}; pictures: {pictures}")
     return results
