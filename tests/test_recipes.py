@@ -176,6 +176,7 @@ def test_one_step_of_the_average_is_the_closed_form():
 def test_standing_statistics_are_the_mean_of_the_batch_statistics():
     network = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3),
                                 keras.layers.BatchNormalization()])
+    network.trainable = False   # as the model's average is
     inputs = []
 
     def sample(z):
@@ -189,6 +190,24 @@ def test_standing_statistics_are_the_mean_of_the_batch_statistics():
     np.testing.assert_allclose(norm.moving_variance.numpy(),
                                np.mean([x.var(0) for x in inputs], 0), rtol=1e-4)
     assert norm.momentum == keras.layers.BatchNormalization().momentum   # restored
+    assert not norm.trainable and not norm.gamma.trainable
+
+
+def test_the_average_is_sampled_with_its_own_standing_statistics():
+    config = helpers.tiny("sngan", "fashion_mnist", 1)
+    config.train.update({"ema_decay": 0.5, "ema_standing_batches": 3})
+    model = build.build_model(config, (28, 28, 1))
+    average = model.averaged_generator
+    norm = averaging.batch_norms(average)[0]
+    before = norm.input   # the first batch norm reads the dense layer's output of z
+    inputs = keras.Model(average.inputs, before)
+    expected = np.mean([inputs(tf.random.stateless_normal(
+        [averaging.STANDING_BATCH, config.latent_dim], [averaging.STANDING_SEED, k])).numpy()
+        .mean(0) for k in range(3)], 0)
+    with model.averaged():
+        assert model.generator is average
+        np.testing.assert_allclose(norm.moving_mean.numpy(), expected, rtol=1e-4, atol=1e-6)
+    assert model.generator is not average
 
 
 def test_the_model_averages_g_after_each_step_from_the_start_step():

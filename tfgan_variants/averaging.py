@@ -56,16 +56,21 @@ def standing_statistics(network, sample, batches, latent_dim, batch_size=STANDIN
     """Sets the moving statistics of `network`'s batch norms to the mean over `batches`
     batches of their batch statistics when `sample(z)` (which calls `network` in training
     mode) runs on z ~ N(0, I) [batch_size, latent_dim], seeded. Eager, since each call reads
-    the momentum of the running mean: m_k = m_(k-1) k / (k + 1) + x_k / (k + 1)."""
+    the momentum of the running mean: m_k = m_(k-1) k / (k + 1) + x_k / (k + 1). Frozen
+    batch norms are unfrozen meanwhile."""
     norms = batch_norms(network)
     if not norms or batches <= 0:
         return
-    momenta = [layer.momentum for layer in norms]
+    saved = [(layer.momentum, layer.trainable) for layer in norms]
     try:
         for k in range(batches):
             for layer in norms:
+                # A frozen batch norm (the average is not trainable) runs in inference mode
+                # even when called in training mode, and so would neither read nor keep its
+                # batch statistics.
+                layer.trainable = True
                 layer.momentum = k / (k + 1)
             sample(tf.random.stateless_normal([batch_size, latent_dim], [STANDING_SEED, k]))
     finally:
-        for layer, momentum in zip(norms, momenta):
-            layer.momentum = momentum
+        for layer, (momentum, trainable) in zip(norms, saved):
+            layer.momentum, layer.trainable = momentum, trainable
