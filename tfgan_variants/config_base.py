@@ -99,7 +99,7 @@ def base_config(variant, dataset):
         # before), and the batches its batch-norm statistics are recomputed on before use.
         "ema_decay": 0.0,
         "ema_start": 0,
-        "ema_standing_batches": 16,
+        "ema_standing_batches": 64,
     })
 
     # Evaluation during training (`every` 0: off): metrics to TensorBoard and eval.jsonl,
