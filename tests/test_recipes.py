@@ -149,6 +149,15 @@ def test_every_variant_reads_d_on_augmented_images_only(variant):
     assert len(unaugmented) == UNAUGMENTED_BY_DESIGN.get(variant, 0), \
         f"{variant} calls D on {len(unaugmented)} unaugmented batch(es)"
     assert all(np.isfinite(float(v)) for v in logs.values())
+    # The step moved G away from its average (decay 0.9), and `generate`, however the variant
+    # writes it, samples the average within `averaged()`.
+    z = model.sample_latent(4)
+    raw = model.generate(z).numpy()
+    with model.averaged():
+        average = model.generate(z).numpy()
+    assert np.all(np.isfinite(average)) and not np.allclose(raw, average), \
+        f"{variant}'s generate does not sample the average"
+    np.testing.assert_array_equal(model.generate(z).numpy(), raw)
 
 
 def test_augmentation_on_a_2d_mixture_is_refused_in_one_line():
