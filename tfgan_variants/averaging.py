@@ -63,12 +63,13 @@ def standing_statistics(network, sample, batches, latent_dim, batch_size=STANDIN
         return
     saved = [(layer.momentum, layer.trainable) for layer in norms]
     try:
+        for layer in norms:
+            # A frozen batch norm (the average is not trainable) runs in inference mode even
+            # when called in training mode, and so would neither read nor keep its batch
+            # statistics.
+            layer.trainable = True
         for k in range(batches):
             for layer in norms:
-                # A frozen batch norm (the average is not trainable) runs in inference mode
-                # even when called in training mode, and so would neither read nor keep its
-                # batch statistics.
-                layer.trainable = True
                 layer.momentum = k / (k + 1)
             sample(tf.random.stateless_normal([batch_size, latent_dim], [STANDING_SEED, k]))
     finally:
